@@ -1,0 +1,1 @@
+"""The ``netops`` command line."""

@@ -1,0 +1,67 @@
+"""One typed settings object for the whole of netops.
+
+Every field has a default and can be set with a ``NETOPS_<FIELD>`` environment variable, e.g.
+``NETOPS_DATABASE_URL=postgresql+psycopg://netops@db/netops``.  Settings are read when
+:func:`get_settings` is called, never at import time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    return Path.cwd() / ".netops"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; environment variables win over defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="NETOPS_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    """Where the embedded SQLite database, lab connection map and backups live."""
+
+    database_url: str = ""
+    """SQLAlchemy URL; empty means ``sqlite:///<data_dir>/netops.db``."""
+
+    inventory: Path = Path("inventory.yaml")
+    """The inventory file used when a command is not given ``--inventory``."""
+
+    secrets_file: Path | None = None
+    """A YAML mapping ``NAME: secret`` outside the repository; consulted after the environment."""
+
+    known_hosts: Path | None = None
+    """SSH host keys on record; empty means ``<data_dir>/known_hosts``."""
+
+    strict_host_keys: bool = False
+    """Refuse unknown host keys instead of trusting them on first use."""
+
+    lab_map: Path | None = None
+    """Connection map written by ``netops lab up``; collectors use it instead of management addresses."""
+
+    poll_counters_s: int = 60
+    poll_facts_s: int = 900
+    poll_neighbors_s: int = 900
+    poll_config_s: int = 86400
+    poll_workers: int = 32
+    device_timeout_s: float = 20.0
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'netops.db').resolve()}"
+
+    def resolved_known_hosts(self) -> Path:
+        return self.known_hosts or (self.data_dir / "known_hosts")
+
+    def resolved_lab_map(self) -> Path:
+        return self.lab_map or (self.data_dir / "lab-map.json")
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Read settings from the environment now; keyword overrides win (used by tests and the CLI)."""
+    return Settings(**overrides)  # type: ignore[arg-type]

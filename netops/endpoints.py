@@ -35,9 +35,13 @@ def load_endpoints(path: Path) -> dict[str, Endpoint]:
     """Read a connection map; raise :class:`NetopsError` naming the file if it is unreadable."""
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        return {name: Endpoint(str(e["host"]), int(e["port"])) for name, e in raw["devices"].items()}
+        return {
+            name: Endpoint(str(e["host"]), int(e["port"])) for name, e in raw["devices"].items()
+        }
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise NetopsError(f"{path}: not a readable connection map ({exc.__class__.__name__}: {exc})") from None
+        raise NetopsError(
+            f"{path}: not a readable connection map ({exc.__class__.__name__}: {exc})"
+        ) from None
 
 
 def save_endpoints(path: Path, endpoints: dict[str, Endpoint]) -> None:

@@ -49,13 +49,17 @@ class SecretStore:
     @classmethod
     def from_env(cls, secrets_file: Path | None = None) -> SecretStore:
         env = dict(os.environ)
-        path = secrets_file or (Path(env["NETOPS_SECRETS_FILE"]) if env.get("NETOPS_SECRETS_FILE") else None)
+        path = secrets_file or (
+            Path(env["NETOPS_SECRETS_FILE"]) if env.get("NETOPS_SECRETS_FILE") else None
+        )
         values: dict[str, str] = {}
         if path is not None:
             try:
                 loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             except (OSError, yaml.YAMLError) as exc:
-                raise SecretError(f"cannot read secrets file {path}: {exc.__class__.__name__}") from None
+                raise SecretError(
+                    f"cannot read secrets file {path}: {exc.__class__.__name__}"
+                ) from None
             if not isinstance(loaded, dict):
                 raise SecretError(f"secrets file {path} must be a mapping of NAME: secret")
             values = {str(k): str(v) for k, v in loaded.items()}
@@ -67,4 +71,6 @@ class SecretStore:
             return Secret(self.environ[ref])
         if ref in self.file_values:
             return Secret(self.file_values[ref])
-        raise SecretError(f"secret {ref!r} is not set: export {ref}=... or add it to NETOPS_SECRETS_FILE")
+        raise SecretError(
+            f"secret {ref!r} is not set: export {ref}=... or add it to NETOPS_SECRETS_FILE"
+        )

@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     """Refuse unknown host keys instead of trusting them on first use."""
 
     lab_map: Path | None = None
-    """Connection map written by ``netops lab up``; collectors use it instead of management addresses."""
+    """Connection map written by ``netops lab up``; collectors use it instead of mgmt addresses."""
 
     poll_counters_s: int = 60
     poll_facts_s: int = 900

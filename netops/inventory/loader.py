@@ -11,7 +11,12 @@ from pydantic import ValidationError
 
 from netops.errors import InventoryError, Problem
 from netops.inventory.schema import Inventory
-from netops.inventory.yamlmap import LineMap, format_path, load_yaml_with_lines, parse_yaml_with_lines
+from netops.inventory.yamlmap import (
+    LineMap,
+    format_path,
+    load_yaml_with_lines,
+    parse_yaml_with_lines,
+)
 
 
 @dataclass(frozen=True)
@@ -39,12 +44,16 @@ def _pydantic_problems(exc: ValidationError, name: str, lines: LineMap) -> list[
     return problems
 
 
-def validate_document(data: Any, name: str, lines: LineMap, *, strict: bool = False) -> LoadedInventory:
+def validate_document(
+    data: Any, name: str, lines: LineMap, *, strict: bool = False
+) -> LoadedInventory:
     """Validate parsed YAML; ``strict`` turns warnings into errors."""
     from netops.inventory.checks import cross_check
 
     if not isinstance(data, dict):
-        raise InventoryError([Problem(name, 1, "", "the inventory must be a YAML mapping at the top level")])
+        raise InventoryError(
+            [Problem(name, 1, "", "the inventory must be a YAML mapping at the top level")]
+        )
     try:
         inv = Inventory.model_validate(data)
     except ValidationError as exc:
@@ -66,7 +75,9 @@ def load_inventory(path: Path | str, *, strict: bool = False) -> LoadedInventory
     return validate_document(data, str(p), lines, strict=strict)
 
 
-def load_inventory_text(text: str, name: str = "<inventory>", *, strict: bool = False) -> LoadedInventory:
+def load_inventory_text(
+    text: str, name: str = "<inventory>", *, strict: bool = False
+) -> LoadedInventory:
     """Validate inventory YAML given as text (tests, web uploads)."""
     data, lines = parse_yaml_with_lines(text, name)
     return validate_document(data, name, lines, strict=strict)

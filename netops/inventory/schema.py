@@ -13,16 +13,37 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 # Names that end up in device commands, file names and URLs: letters, digits, dot, dash, underscore.
 Name = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=63, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=63, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+    ),
 ]
 # Free text a person reads (agency names, addresses): any printable text, no control characters.
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")]
+Text = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$"
+    ),
+]
 InterfaceName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9./:_-]*$")
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9./:_-]*$",
+    ),
 ]
 Mbps = Annotated[float, Field(ge=0, le=1_000_000)]
 
@@ -73,7 +94,9 @@ class Credential(_Strict):
     key in the secrets file (``NETOPS_SECRETS_FILE``), never the secret itself."""
 
     name: Name
-    username: Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._@-]+$")]
+    username: Annotated[
+        str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._@-]+$")
+    ]
     password_ref: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]*$")]
     enable_ref: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]*$")] | None = None
 
@@ -90,7 +113,9 @@ class Boost(_Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Boost:
         if self.end <= self.start:
-            raise ValueError(f"boost ends ({self.end.isoformat()}) before it starts ({self.start.isoformat()})")
+            raise ValueError(
+                f"boost ends ({self.end.isoformat()}) before it starts ({self.start.isoformat()})"
+            )
         if self.start.tzinfo is None or self.end.tzinfo is None:
             raise ValueError("boost start and end need a time zone, e.g. 2026-06-01T00:00:00+08:00")
         if self.maximum_down_mbps is None and self.maximum_up_mbps is None:
@@ -114,7 +139,9 @@ class Quota(_Strict):
             g = getattr(self, f"guaranteed_{direction}_mbps")
             m = getattr(self, f"maximum_{direction}_mbps")
             if g > m:
-                raise ValueError(f"guaranteed_{direction}_mbps {g:g} is above maximum_{direction}_mbps {m:g}")
+                raise ValueError(
+                    f"guaranteed_{direction}_mbps {g:g} is above maximum_{direction}_mbps {m:g}"
+                )
         return self
 
 
@@ -154,7 +181,9 @@ class Agency(_Strict):
                 try:
                     out.append(ipaddress.IPv4Network(str(item), strict=True))
                 except ValueError as exc:
-                    raise ValueError(f"subnet {item!r} is not an IPv4 network in CIDR form: {exc}") from None
+                    raise ValueError(
+                        f"subnet {item!r} is not an IPv4 network in CIDR form: {exc}"
+                    ) from None
             return tuple(out)
         return value
 

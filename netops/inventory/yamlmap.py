@@ -16,7 +16,9 @@ class _LineLoader(yaml.SafeLoader):
     """SafeLoader that records the 1-based line of every node under its document path."""
 
 
-def _construct(loader: _LineLoader, node: yaml.Node, path: PathKey, lines: dict[PathKey, int]) -> Any:
+def _construct(
+    loader: _LineLoader, node: yaml.Node, path: PathKey, lines: dict[PathKey, int]
+) -> Any:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
@@ -25,11 +27,25 @@ def _construct(loader: _LineLoader, node: yaml.Node, path: PathKey, lines: dict[
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, str | int | float | bool):
                 raise InventoryError(
-                    [Problem(loader.name, key_node.start_mark.line + 1, format_path(path), "mapping keys must be plain scalars")]
+                    [
+                        Problem(
+                            loader.name,
+                            key_node.start_mark.line + 1,
+                            format_path(path),
+                            "mapping keys must be plain scalars",
+                        )
+                    ]
                 )
             if key in out:
                 raise InventoryError(
-                    [Problem(loader.name, key_node.start_mark.line + 1, format_path((*path, str(key))), f"duplicate key {key!r}")]
+                    [
+                        Problem(
+                            loader.name,
+                            key_node.start_mark.line + 1,
+                            format_path((*path, str(key))),
+                            f"duplicate key {key!r}",
+                        )
+                    ]
                 )
             child = (*path, str(key))
             lines[child] = key_node.start_mark.line + 1
@@ -79,7 +95,7 @@ def load_yaml_with_lines(path: Path) -> tuple[Any, LineMap]:
 
 
 def parse_yaml_with_lines(text: str, name: str) -> tuple[Any, LineMap]:
-    """Like :func:`load_yaml_with_lines` for text already in memory; ``name`` is used in messages."""
+    """Like :func:`load_yaml_with_lines` for text in memory; ``name`` is used in messages."""
     loader = _LineLoader(text)
     loader.name = name
     lines: dict[PathKey, int] = {}
@@ -91,7 +107,9 @@ def parse_yaml_with_lines(text: str, name: str) -> tuple[Any, LineMap]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
-        raise InventoryError([Problem(name, line, "", f"YAML syntax error: {exc.problem or exc}")]) from None
+        raise InventoryError(
+            [Problem(name, line, "", f"YAML syntax error: {exc.problem or exc}")]
+        ) from None
     except yaml.YAMLError as exc:
         raise InventoryError([Problem(name, 0, "", f"YAML error: {exc}")]) from None
     except RecursionError:

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     known_hosts: Path | None = None
     """SSH host keys on record; empty means ``<data_dir>/known_hosts``."""
 
+    loopback_only: bool = False
+    """Refuse to open SSH sessions to anything outside 127.0.0.0/8 (tests, benchmarks, the demo)."""
+
     strict_host_keys: bool = False
     """Refuse unknown host keys instead of trusting them on first use."""
 

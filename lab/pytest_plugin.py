@@ -1,0 +1,1 @@
+"""pytest fixtures that start the device lab (filled in by the lab work)."""

@@ -1,0 +1,1 @@
+"""Bandwidth tables: push audit, applied boosts, drift reports (bandwidth work)."""

@@ -1,0 +1,1 @@
+"""Telemetry tables: samples, rates, rollups, device status, config backups (collectors work)."""

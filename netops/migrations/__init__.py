@@ -1,0 +1,1 @@
+"""Alembic migrations for every netops table (run by ``netops.storage.db.upgrade``)."""

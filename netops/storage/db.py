@@ -1,0 +1,133 @@
+"""Engines, sessions and schema upgrades.
+
+SQLite (a file under ``NETOPS_DATA_DIR``) is the default; it is opened with foreign keys on, WAL
+journaling and a busy timeout so the poller and the CLI can share it.  PostgreSQL is selected with
+``NETOPS_DATABASE_URL=postgresql+psycopg://user@host/dbname``.  The schema is managed by Alembic;
+:func:`upgrade` runs the migrations shipped in ``netops/migrations`` with no ``alembic.ini``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from netops.errors import StorageError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+    from netops.settings import Settings
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    # Foreign keys are off by default in SQLite, per connection; WAL lets readers (web UI, CLI)
+    # run while the poller writes.
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for ``url`` (``sqlite:///path.db`` or ``postgresql+psycopg://...``).
+
+    For a SQLite file the parent directory is created.  Raises :class:`StorageError` if the URL is
+    malformed or names a driver that is not installed.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StorageError(f"invalid database URL {url!r}: {exc}") from None
+    kwargs: dict[str, Any] = {}
+    is_sqlite = parsed.get_backend_name() == "sqlite"
+    if is_sqlite:
+        database = parsed.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            try:
+                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(f"cannot create directory for {database}: {exc}") from None
+    else:
+        kwargs["pool_pre_ping"] = True
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except (ArgumentError, ImportError, SQLAlchemyError) as exc:
+        raise StorageError(
+            f"cannot use database URL {parsed.render_as_string(hide_password=True)}: {exc}"
+        ) from None
+    if is_sqlite:
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """A sessionmaker bound to ``engine``; objects stay readable after commit."""
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    """An Alembic config pointing at the packaged migrations (no ``alembic.ini`` needed).
+
+    With ``engine`` given, ``env.py`` runs on a connection of that engine.
+    """
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if engine is not None:
+        cfg.attributes["engine"] = engine
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Migrate the database behind ``engine`` to ``revision`` (default: every head).
+
+    Raises :class:`StorageError` if the database cannot be reached or a migration fails.
+    """
+    from alembic import command
+    from alembic.util import CommandError
+
+    cfg = alembic_config(engine)
+    try:
+        command.upgrade(cfg, revision)
+    except (SQLAlchemyError, CommandError) as exc:
+        url = engine.url.render_as_string(hide_password=True)
+        raise StorageError(f"cannot upgrade database {url}: {exc}") from None
+
+
+def current_revisions(engine: Engine) -> set[str]:
+    """The Alembic revisions the database is at (empty before the first upgrade)."""
+    from alembic.runtime.migration import MigrationContext
+
+    try:
+        with engine.connect() as conn:
+            return set(MigrationContext.configure(conn).get_current_heads())
+    except SQLAlchemyError as exc:
+        url = engine.url.render_as_string(hide_password=True)
+        raise StorageError(f"cannot read schema version of {url}: {exc}") from None
+
+
+def head_revisions() -> set[str]:
+    """The head revisions shipped with this version of netops."""
+    from alembic.script import ScriptDirectory
+
+    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def open_database(settings: Settings) -> Engine:
+    """Engine for ``settings.resolved_database_url()``, upgraded to the latest schema."""
+    engine = make_engine(settings.resolved_database_url())
+    upgrade(engine)
+    return engine

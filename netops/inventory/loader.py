@@ -29,6 +29,12 @@ class LoadedInventory:
     lines: LineMap
 
 
+def _shown(value: object, limit: int = 60) -> str:
+    """A value quoted for a message: repr escapes control characters; long values are cut."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _pydantic_problems(exc: ValidationError, name: str, lines: LineMap) -> list[Problem]:
     problems = []
     for err in exc.errors(include_url=False):
@@ -40,6 +46,9 @@ def _pydantic_problems(exc: ValidationError, name: str, lines: LineMap) -> list[
             msg = f"unknown key '{loc[-1]}'"
         elif err["type"] == "missing":
             msg = f"missing required key '{loc[-1]}'"
+        elif isinstance(err.get("input"), str | int | float) and not str(loc[-1]).endswith("_ref"):
+            # Never echo a *_ref value: a wrong one may be a password pasted in by mistake.
+            msg = f"{msg} (got {_shown(err['input'])})"
         problems.append(Problem(name, lines.line(loc), format_path(loc), msg))
     return problems
 

@@ -1,0 +1,97 @@
+"""Parsers refuse empty, truncated, refused and garbage outputs instead of returning data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from collectors.parsers import ios, linux, routeros
+from netops.errors import ParseError
+
+HERE = Path(__file__).parent
+
+
+def _text(rel: str) -> str:
+    return (HERE / rel).read_text(encoding="utf-8")
+
+
+STATS_DETAIL = (
+    "mikrotik_routeros/counters/stats-detail-doc/interface_print_stats-detail_without-paging.txt"
+)
+STATS_TABLE = "mikrotik_routeros/counters/stats-table-doc/interface_print_stats_without-paging.txt"
+
+
+def test_stats_detail_cut_inside_a_record_is_a_parse_error_naming_device_and_item() -> None:
+    text = _text(STATS_DETAIL)
+    cut = text[: text.index("tx-packet=216")]  # ether2 loses tx-packet
+    with pytest.raises(ParseError, match=r"core1: .*item 1 lacks tx-packet"):
+        routeros.parse_counters_detail("core1", cut)
+
+
+def test_stats_table_row_cut_mid_line_is_a_parse_error() -> None:
+    text = _text(STATS_TABLE)
+    cut = text[: text.index("32 398 973") + 6]
+    with pytest.raises(ParseError, match="row 3 is incomplete"):
+        routeros.parse_counters_table("core1", cut)
+
+
+def test_routeros_error_reply_is_reported_not_parsed() -> None:
+    with pytest.raises(ParseError, match="bad command name"):
+        routeros.parse_counters_detail("core1", "bad command name stats-detail (line 1 column 18)")
+
+
+def test_routeros_facts_from_garbage_fail_cleanly() -> None:
+    with pytest.raises(ParseError, match="core1"):
+        routeros.parse_facts("core1", "\x1b[?1049h#$%^ noise", "  name: core1", "", "")
+
+
+def test_export_without_sections_is_rejected_as_empty_or_truncated() -> None:
+    with pytest.raises(ParseError, match="not an export"):
+        routeros.parse_export("core1", "# jan/02/1970 00:00:00 by RouterOS 7.12\n")
+
+
+def test_ip_link_json_cut_short_is_a_parse_error() -> None:
+    text = _text("linux/counters/netns-veth/ip_-j_-s_link.txt")
+    with pytest.raises(ParseError, match="rsud-gw: 'ip -j -s link': not JSON"):
+        linux.parse_links("rsud-gw", text[: len(text) // 2])
+
+
+def test_tc_class_without_its_sent_line_is_truncated() -> None:
+    text = _text("linux/queues/netns-htb/tc_-s_class_show_dev_d0.txt")
+    cut = text[: text.rindex(" Sent")]
+    with pytest.raises(ParseError, match="class 1:30 has no 'Sent' line"):
+        linux.parse_tc_classes("rsud-gw", "d0", cut)
+
+
+def test_shell_error_is_reported() -> None:
+    with pytest.raises(ParseError, match="command not found"):
+        linux.parse_links("rsud-gw", "bash: ip: command not found")
+
+
+def test_ios_show_interfaces_cut_before_counters_is_refused() -> None:
+    text = _text("cisco_ios/counters/csr1000v/show_interfaces.txt")
+    with pytest.raises(ParseError, match="dist1"):
+        ios.parse_counters("dist1", {"show interfaces": text[:300]})
+
+
+def test_ios_empty_show_version_is_refused() -> None:
+    with pytest.raises(ParseError, match="dist1: show version"):
+        ios.parse_facts("dist1", {"show version": ""})
+
+
+@pytest.mark.parametrize(
+    ("text", "bps"),
+    [("10M", 10_000_000), ("64000", 64_000), ("27.8kbps", 27_800), ("1G", 1_000_000_000)],
+)
+def test_routeros_rates_are_bits_per_second(text: str, bps: int) -> None:
+    assert routeros.ros_rate_bps(text) == bps
+
+
+def test_routeros_zero_limit_means_unlimited() -> None:
+    assert routeros.ros_rate_bps("0") is None
+
+
+def test_tc_bps_unit_is_bytes_per_second() -> None:
+    assert linux.tc_rate_bps("1Kbps") == 8_000
+    assert linux.tc_rate_bps("60Mbit") == 60_000_000

@@ -228,7 +228,8 @@ def validate_plan(plan: BandwidthPlan, source: str = "<plan>") -> list[Problem]:
                 why = " (boosted)" if node.boosted else ""
                 add(
                     node,
-                    f"maximum_{d}_mbps {_fmt(mx)}{why} is above the uplink capacity {_fmt(cap)} Mbps",
+                    f"maximum_{d}_mbps {_fmt(mx)}{why} is above the uplink capacity "
+                    f"{_fmt(cap)} Mbps",
                 )
             if node.guaranteed_mbps(d) > mx + 1e-9:
                 add(

@@ -43,52 +43,76 @@ def test_mini_plan_getting_now_with_idle_hospital(mini_plan: BandwidthPlan) -> N
 
 def test_equal_prio_spare_is_split_in_proportion_to_quantum() -> None:
     # rates 0.8 and 1.6 Mbit/s -> quantum 10,000 and 20,000 bytes (r2q 10): spare 7.6 splits 1:2.
-    res = allocate(10, [HtbGroup("g", 2.4, 10)],
-                   [HtbLeaf("a", "g", 0.8, 10, 3, INF), HtbLeaf("b", "g", 1.6, 10, 3, INF)])
+    res = allocate(
+        10,
+        [HtbGroup("g", 2.4, 10)],
+        [HtbLeaf("a", "g", 0.8, 10, 3, INF), HtbLeaf("b", "g", 1.6, 10, 3, INF)],
+    )
     assert res.leaves_mbps == pytest.approx({"a": 0.8 + 7.6 / 3, "b": 1.6 + 2 * 7.6 / 3})
 
 
 def test_quantum_clamp_makes_large_classes_share_spare_equally() -> None:
     assert default_quantum_bytes(20) == default_quantum_bytes(40) == 200_000
     assert default_quantum_bytes(0.01) == 1000
-    res = allocate(100, [HtbGroup("g", 60, 100)],
-                   [HtbLeaf("a", "g", 20, 100, 3, INF), HtbLeaf("b", "g", 40, 100, 3, INF)])
+    res = allocate(
+        100,
+        [HtbGroup("g", 60, 100)],
+        [HtbLeaf("a", "g", 20, 100, 3, INF), HtbLeaf("b", "g", 40, 100, 3, INF)],
+    )
     assert res.leaves_mbps == pytest.approx({"a": 40, "b": 60})
 
 
 def test_lower_prio_number_takes_spare_strictly_first() -> None:
-    res = allocate(100, [HtbGroup("g", 20, 100)],
-                   [HtbLeaf("hi", "g", 10, 50, 1, INF), HtbLeaf("lo", "g", 10, 100, 5, INF)])
+    res = allocate(
+        100,
+        [HtbGroup("g", 20, 100)],
+        [HtbLeaf("hi", "g", 10, 50, 1, INF), HtbLeaf("lo", "g", 10, 100, 5, INF)],
+    )
     # hi is served up to its ceil 50 before lo gets anything beyond its guarantee.
     assert res.leaves_mbps == pytest.approx({"hi": 50, "lo": 50})
 
 
 def test_guarantees_are_not_capped_by_the_parent_like_the_kernel() -> None:
     # LAB-NOTES: children whose rates add up to more than the parent push the total past it.
-    res = allocate(100, [HtbGroup("g", 10, 10)],
-                   [HtbLeaf("a", "g", 8, 8, 1, INF), HtbLeaf("b", "g", 8, 8, 1, INF)])
+    res = allocate(
+        100,
+        [HtbGroup("g", 10, 10)],
+        [HtbLeaf("a", "g", 8, 8, 1, INF), HtbLeaf("b", "g", 8, 8, 1, INF)],
+    )
     assert res.groups_mbps["g"] == pytest.approx(16)
 
 
 def test_group_lends_to_its_own_children_before_the_root_lends() -> None:
     # g1 has unused guarantee 30 which only its child may use; g2's child (better prio) can
     # only borrow what the root has left: 100 - 10 - 40 - 10 = 40.
-    res = allocate(100, [HtbGroup("g1", 40, 100), HtbGroup("g2", 20, 100)],
-                   [HtbLeaf("a", "g1", 10, 100, 8, INF), HtbLeaf("b", "g2", 10, 100, 1, INF)])
+    res = allocate(
+        100,
+        [HtbGroup("g1", 40, 100), HtbGroup("g2", 20, 100)],
+        [HtbLeaf("a", "g1", 10, 100, 8, INF), HtbLeaf("b", "g2", 10, 100, 1, INF)],
+    )
     assert res.leaves_mbps == pytest.approx({"a": 40, "b": 60})
 
 
 def test_group_ceil_caps_its_children_and_the_rest_goes_elsewhere() -> None:
-    res = allocate(100, [HtbGroup("g1", 10, 30), HtbGroup("g2", 10, 100)],
-                   [HtbLeaf("a", "g1", 5, 100, 1, INF), HtbLeaf("a2", "g1", 5, 100, 1, INF),
-                    HtbLeaf("b", "g2", 10, 100, 8, INF)])
+    res = allocate(
+        100,
+        [HtbGroup("g1", 10, 30), HtbGroup("g2", 10, 100)],
+        [
+            HtbLeaf("a", "g1", 5, 100, 1, INF),
+            HtbLeaf("a2", "g1", 5, 100, 1, INF),
+            HtbLeaf("b", "g2", 10, 100, 8, INF),
+        ],
+    )
     assert res.groups_mbps == pytest.approx({"g1": 30, "g2": 70})
     assert res.leaves_mbps["a"] == pytest.approx(15)
 
 
 def test_guarantees_above_the_uplink_are_cut_to_the_uplink_and_flagged() -> None:
-    res = allocate(10, [HtbGroup("g", 20, 20)],
-                   [HtbLeaf("a", "g", 10, 10, 1, INF), HtbLeaf("b", "g", 10, 10, 1, INF)])
+    res = allocate(
+        10,
+        [HtbGroup("g", 20, 20)],
+        [HtbLeaf("a", "g", 10, 10, 1, INF), HtbLeaf("b", "g", 10, 10, 1, INF)],
+    )
     assert res.oversubscribed
     assert res.total_mbps == pytest.approx(10)
 
@@ -123,9 +147,14 @@ def trees(draw: st.DrawFn) -> tuple[float, list[HtbGroup], list[HtbLeaf]]:
     for li in range(draw(st.integers(1, 12))):
         rate = draw(st.floats(min_value=0, max_value=100))
         leaves.append(
-            HtbLeaf(f"a{li}", f"g{draw(st.integers(0, n_groups - 1))}", rate,
-                    rate + draw(mbps), draw(st.integers(1, 8)),
-                    draw(st.one_of(mbps, st.just(INF))))
+            HtbLeaf(
+                f"a{li}",
+                f"g{draw(st.integers(0, n_groups - 1))}",
+                rate,
+                rate + draw(mbps),
+                draw(st.integers(1, 8)),
+                draw(st.one_of(mbps, st.just(INF))),
+            )
         )
     return capacity, groups, leaves
 

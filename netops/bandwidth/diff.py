@@ -1,0 +1,137 @@
+"""Desired vs actual queue entries: what to add, change and remove, as data and as text.
+
+Compared fields: subnets (as a set), rate, ceil, prio (leaves only: HTB ignores inner prio) and
+parent.  Rates compare within 0.5 % because platforms print rates in rounded units.  Entries found
+on the device that netops did not create (``managed=False``) are reported as ``foreign`` and never
+removed by ``apply``.  Pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from netops.bandwidth.entries import QueueEntry
+
+Op = Literal["add", "change", "remove", "foreign"]
+RATE_TOLERANCE = 0.005
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference; ``fields`` names what differs for a ``change``."""
+
+    op: Op
+    desired: QueueEntry | None
+    actual: QueueEntry | None
+    fields: tuple[str, ...] = ()
+
+    @property
+    def entry(self) -> QueueEntry:
+        e = self.desired or self.actual
+        assert e is not None
+        return e
+
+    def text(self) -> str:
+        e = self.entry
+        head = f"{e.key} {e.direction}"
+        if self.op == "add":
+            return f"+ {head} {_describe(e)}"
+        if self.op in ("remove", "foreign"):
+            tag = " (not created by netops; left alone)" if self.op == "foreign" else ""
+            return f"- {head} {_describe(e)}{tag}"
+        assert self.desired is not None and self.actual is not None
+        parts = [f"{f} {_value(self.actual, f)} -> {_value(self.desired, f)}" for f in self.fields]
+        return f"~ {head}: " + ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class QueueDiff:
+    device: str
+    changes: tuple[Change, ...] = field(default_factory=tuple)
+
+    @property
+    def actionable(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.op != "foreign")
+
+    @property
+    def in_sync(self) -> bool:
+        return not self.actionable
+
+    def text(self) -> str:
+        if not self.changes:
+            return f"{self.device}: in sync with the plan"
+        lines = [f"{self.device}: {len(self.actionable)} change(s)"]
+        lines.extend("  " + c.text() for c in self.changes)
+        return "\n".join(lines)
+
+    def counts(self) -> dict[str, int]:
+        out = {"add": 0, "change": 0, "remove": 0, "foreign": 0}
+        for c in self.changes:
+            out[c.op] += 1
+        return out
+
+
+def _mbps(bps: int) -> str:
+    return f"{bps / 1e6:g}M"
+
+
+def _value(e: QueueEntry, f: str) -> str:
+    if f in ("rate_bps", "ceil_bps"):
+        return _mbps(getattr(e, f))
+    if f == "subnets":
+        return ",".join(str(s) for s in e.subnets) or "-"
+    return str(getattr(e, f))
+
+
+def _describe(e: QueueEntry) -> str:
+    parent = f" parent {e.parent}" if e.parent else ""
+    prio = f" prio {e.prio}" if e.prio else ""
+    return (
+        f"rate {_mbps(e.rate_bps)} ceil {_mbps(e.ceil_bps)}{prio}{parent} "
+        f"subnets {_value(e, 'subnets')}"
+    )
+
+
+def _close(a: int, b: int) -> bool:
+    return abs(a - b) <= RATE_TOLERANCE * max(abs(a), abs(b), 1)
+
+
+def differing_fields(desired: QueueEntry, actual: QueueEntry) -> tuple[str, ...]:
+    out = []
+    if set(desired.subnets) != set(actual.subnets):
+        out.append("subnets")
+    if not _close(desired.rate_bps, actual.rate_bps):
+        out.append("rate_bps")
+    if not _close(desired.ceil_bps, actual.ceil_bps):
+        out.append("ceil_bps")
+    if desired.is_leaf and desired.prio and desired.prio != actual.prio:
+        out.append("prio")
+    if desired.parent != actual.parent:
+        out.append("parent")
+    return tuple(out)
+
+
+def diff_entries(
+    device: str, desired: Iterable[QueueEntry], actual: Iterable[QueueEntry]
+) -> QueueDiff:
+    """Changes that turn ``actual`` into ``desired``: adds in desired order (parents first),
+    changes, then removals children first."""
+    want = {e.ident(): e for e in desired}
+    have = {e.ident(): e for e in actual}
+    changes: list[Change] = []
+    for ident, d in want.items():
+        a = have.get(ident)
+        if a is None:
+            changes.append(Change("add", d, None))
+            continue
+        fields = differing_fields(d, a)
+        if fields:
+            changes.append(Change("change", d, a, fields))
+    extra = [a for ident, a in have.items() if ident not in want]
+    # children before parents so a removal never orphans a queue
+    extra.sort(key=lambda e: 0 if e.is_leaf else 1 if e.key.startswith("g:") else 2)
+    for a in extra:
+        changes.append(Change("remove" if a.managed else "foreign", None, a))
+    return QueueDiff(device, tuple(changes))

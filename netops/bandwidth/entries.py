@@ -1,0 +1,158 @@
+"""The one normalized structure every platform is rendered from and parsed back into.
+
+A :class:`QueueEntry` is one HTB class in one direction on one shaper device.  ``key`` is
+platform-neutral (``root``, ``g:<group>``, ``a:<agency code>``); entries found on a device that
+netops did not create get ``x:<device name>`` and ``managed=False``.  Rates are bit/s, rounded to
+whole kbit/s because that is the finest unit every platform prints back exactly.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from netops.bandwidth.plan import (
+    DIRECTIONS,
+    ROOT_KEY,
+    BandwidthPlan,
+    Direction,
+    PlanNode,
+    agency_key,
+    group_key,
+)
+from netops.errors import PlanError
+from netops.inventory.schema import Inventory, Platform, Shaper
+
+Network = ipaddress.IPv4Network
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """One queue/class.  ``prio`` 1 (highest) .. 8, or 0 when the platform has none (Cisco MQC)
+    or the class is inner (HTB ignores inner prio).  ``label`` and ``device_name`` are not
+    compared by the diff."""
+
+    key: str
+    direction: Direction
+    subnets: tuple[Network, ...]
+    rate_bps: int
+    ceil_bps: int
+    prio: int = 0
+    parent: str | None = None
+    label: str = ""
+    device_name: str = ""
+    managed: bool = True
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.key.startswith("a:") or not self.managed
+
+    def ident(self) -> tuple[str, Direction]:
+        return (self.key, self.direction)
+
+
+@dataclass(frozen=True)
+class ShaperTarget:
+    """What one shaper device should hold: platform, interfaces and desired entries."""
+
+    device: str
+    platform: Platform
+    lan_interface: str
+    wan_interface: str
+    entries: tuple[QueueEntry, ...]
+
+
+def mbps_to_bps(mbps: float) -> int:
+    """Mbit/s -> bit/s rounded to whole kbit/s."""
+    return int(round(mbps * 1000)) * 1000
+
+
+def _entry(
+    node: PlanNode, d: Direction, subnets: tuple[Network, ...], parent: str | None, leaf: bool
+) -> QueueEntry:
+    return QueueEntry(
+        key=node.key,
+        direction=d,
+        subnets=subnets,
+        rate_bps=mbps_to_bps(node.guaranteed_mbps(d)),
+        ceil_bps=mbps_to_bps(node.maximum_mbps(d)),
+        prio=node.priority if leaf else 0,
+        parent=parent,
+        label=node.label,
+    )
+
+
+def plan_entries(plan: BandwidthPlan, groups: tuple[str, ...] = ()) -> list[QueueEntry]:
+    """The full 3-level tree (root, groups, agencies) in both directions, parents before children.
+
+    ``groups`` limits the tree to those group names (a shaper's filter); empty means all.
+    Agencies with no subnet are left out (validation reports them).
+    """
+    wanted = set(groups)
+    chosen = [g for g in plan.groups if not wanted or g.code in wanted]
+    kids = {g.key: [a for a in plan.children(g.key) if a.subnets] for g in chosen}
+    all_subnets = tuple(s for g in chosen for a in kids[g.key] for s in a.subnets)
+    out: list[QueueEntry] = []
+    for d in DIRECTIONS:
+        root = plan.root
+        out.append(_entry(root, d, all_subnets, None, False))
+        for g in chosen:
+            subs = tuple(s for a in kids[g.key] for s in a.subnets)
+            out.append(_entry(g, d, subs, ROOT_KEY, False))
+        for g in chosen:
+            for a in kids[g.key]:
+                out.append(_entry(a, d, a.subnets, g.key, True))
+    return out
+
+
+def flat_agency_entries(entries: list[QueueEntry]) -> list[QueueEntry]:
+    """Only the agency leaves, without parent or prio (platforms with a flat policy: Cisco MQC)."""
+    return [
+        QueueEntry(e.key, e.direction, e.subnets, e.rate_bps, e.ceil_bps, 0, None, e.label)
+        for e in entries
+        if e.key.startswith("a:")
+    ]
+
+
+def shaper_targets(inventory: Inventory, plan: BandwidthPlan) -> list[ShaperTarget]:
+    """Desired entries for each shaper of the inventory.
+
+    Raises :class:`PlanError` when a shaper names a device that is not in the inventory.
+    """
+    out = []
+    for s in inventory.shapers:
+        out.append(shaper_target(inventory, plan, s))
+    return out
+
+
+def shaper_target(inventory: Inventory, plan: BandwidthPlan, shaper: Shaper) -> ShaperTarget:
+    try:
+        device = inventory.device(shaper.device)
+    except KeyError:
+        raise PlanError(f"shaper {shaper.device!r} is not a device in the inventory") from None
+    entries = plan_entries(plan, shaper.groups)
+    if device.platform == Platform.CISCO_IOS:
+        entries = flat_agency_entries(entries)
+    return ShaperTarget(
+        shaper.device, device.platform, shaper.lan_interface, shaper.wan_interface, tuple(entries)
+    )
+
+
+def find_shaper(inventory: Inventory, hostname: str) -> Shaper:
+    """The shaper entry for ``hostname``; :class:`PlanError` listing the shapers if none."""
+    for s in inventory.shapers:
+        if s.device == hostname:
+            return s
+    names = ", ".join(s.device for s in inventory.shapers) or "none"
+    raise PlanError(f"{hostname!r} is not a shaper in the inventory (shapers: {names})")
+
+
+__all__ = [
+    "QueueEntry",
+    "ShaperTarget",
+    "agency_key",
+    "group_key",
+    "mbps_to_bps",
+    "plan_entries",
+    "shaper_targets",
+]

@@ -1,0 +1,257 @@
+"""Linux ``tc`` HTB: render entries to ``tc`` commands and parse ``tc class/filter show`` back.
+
+Download is shaped on the LAN interface's egress, upload on the WAN interface's egress.  Classes
+have no names in tc, so netops keeps its own bookkeeping: class ids are derived from the plan
+order (root ``1:1``, groups ``1:100``.., agencies ``1:1000``..) and a leaf class is recognised by
+the subnets its u32 filter matches (``ip dst`` for download, ``ip src`` for upload).  Only
+numbers, validated interface names and parsed subnets reach a command.  An interface with any
+difference is rebuilt whole (delete the root qdisc, add it again).  Pure.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable
+
+from netops.bandwidth.diff import QueueDiff
+from netops.bandwidth.entries import QueueEntry, ShaperTarget
+from netops.bandwidth.plan import ROOT_KEY, Direction
+from netops.bandwidth.quoting import safe_interface, safe_subnet
+from netops.errors import ParseError, PlanError
+
+TC = "tc"
+GROUP_BASE = 0x100
+AGENCY_BASE = 0x1000
+MAX_MINOR = 0xFFFF
+ERROR_RE = re.compile(
+    r"^(Error:.*|RTNETLINK answers:.*|.*command not found.*|Unknown .*|What is .*|"
+    r"Illegal .*|.*[Ii]nvalid.*|Usage: .*)$",
+    re.M,
+)
+
+
+def interface_for(target: ShaperTarget, direction: Direction) -> str:
+    return safe_interface(target.lan_interface if direction == "down" else target.wan_interface)
+
+
+def class_ids(entries: Iterable[QueueEntry]) -> dict[str, str]:
+    """key -> tc class id (``1:1``, ``1:100``, ``1:1000``...) in plan order.
+
+    Raises :class:`PlanError` when there are more groups or agencies than class ids.
+    """
+    ids: dict[str, str] = {}
+    groups = agencies = 0
+    for e in entries:
+        if e.key in ids:
+            continue
+        if e.key == ROOT_KEY:
+            ids[e.key] = "1:1"
+        elif e.key.startswith("g:"):
+            if GROUP_BASE + groups >= AGENCY_BASE:
+                raise PlanError(f"too many groups for tc class ids ({groups + 1})")
+            ids[e.key] = f"1:{GROUP_BASE + groups:x}"
+            groups += 1
+        else:
+            if AGENCY_BASE + agencies > MAX_MINOR:
+                raise PlanError(f"too many agencies for tc class ids ({agencies + 1})")
+            ids[e.key] = f"1:{AGENCY_BASE + agencies:x}"
+            agencies += 1
+    return ids
+
+
+def tc_rate(bps: int) -> str:
+    """bit/s as a tc rate; tc needs at least 8 bit/s (1 byte/s)."""
+    bps = max(bps, 8)
+    if bps % 1_000_000 == 0:
+        return f"{bps // 1_000_000}mbit"
+    if bps % 1000 == 0:
+        return f"{bps // 1000}kbit"
+    return f"{bps}bit"
+
+
+def parse_tc_rate(text: str) -> int:
+    """tc's printed rate (``150Mbit``, ``1500Kbit``, ``64bit``, ``10Mbps`` = bytes/s) -> bit/s."""
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)([KkMmGgTt]i?)?(bit|bps)", text)
+    if not m:
+        raise ValueError(f"not a tc rate: {text!r}")
+    prefix = (m.group(2) or "").lower()
+    base = 1024 if prefix.endswith("i") else 1000
+    power = {"": 0, "k": 1, "m": 2, "g": 3, "t": 4}[prefix[:1]]
+    value = float(m.group(1)) * base**power
+    return int(round(value * (8 if m.group(3) == "bps" else 1)))
+
+
+def render_interface(target: ShaperTarget, direction: Direction, rebuild: bool) -> list[str]:
+    """Commands that (re)build the HTB tree of one direction on its interface."""
+    iface = interface_for(target, direction)
+    mine = [e for e in target.entries if e.direction == direction]
+    ids = class_ids(target.entries)
+    cmds = []
+    if rebuild:
+        cmds.append(f"{TC} qdisc del dev {iface} root")
+    if not mine:
+        return cmds
+    cmds.append(f"{TC} qdisc replace dev {iface} root handle 1: htb r2q 10")
+    for e in mine:
+        parent = ids[e.parent] if e.parent else "1:"
+        prio = f" prio {e.prio - 1}" if e.key.startswith("a:") and e.prio else ""
+        cmds.append(
+            f"{TC} class add dev {iface} parent {parent} classid {ids[e.key]} htb "
+            f"rate {tc_rate(e.rate_bps)} ceil {tc_rate(max(e.ceil_bps, e.rate_bps))}{prio}"
+        )
+    match = "dst" if direction == "down" else "src"
+    for e in mine:
+        if not e.key.startswith("a:"):
+            continue
+        for net in e.subnets:
+            cmds.append(
+                f"{TC} filter add dev {iface} parent 1: protocol ip prio 1 u32 "
+                f"match ip {match} {safe_subnet(net)} flowid {ids[e.key]}"
+            )
+    return cmds
+
+
+def render_full(target: ShaperTarget) -> list[str]:
+    """Commands that build both directions on interfaces without an HTB tree."""
+    return render_interface(target, "down", False) + render_interface(target, "up", False)
+
+
+def render_changes(target: ShaperTarget, diff: QueueDiff) -> list[str]:
+    """Rebuild each direction that has any actionable difference."""
+    cmds: list[str] = []
+    for direction in ("down", "up"):
+        d: Direction = "down" if direction == "down" else "up"
+        if any(c.entry.direction == d for c in diff.actionable):
+            present = any(c.actual is not None and c.entry.direction == d for c in diff.changes)
+            present = present or any(e.direction == d for e in _in_sync(target, diff))
+            cmds += render_interface(target, d, present)
+    return cmds
+
+
+def _in_sync(target: ShaperTarget, diff: QueueDiff) -> list[QueueEntry]:
+    changed = {c.entry.ident() for c in diff.changes}
+    return [e for e in target.entries if e.ident() not in changed]
+
+
+def read_commands(target: ShaperTarget) -> list[str]:
+    cmds = []
+    for d in ("down", "up"):
+        direction: Direction = "down" if d == "down" else "up"
+        iface = interface_for(target, direction)
+        cmds += [f"{TC} class show dev {iface}", f"{TC} filter show dev {iface}"]
+    return cmds
+
+
+_CLASS_RE = re.compile(
+    r"^class htb (?P<id>\d+:[0-9a-f]+) (?:root|parent (?P<parent>\d+:[0-9a-f]+))"
+    r"(?: leaf \S+)?(?: prio (?P<prio>\d+))?.*? rate (?P<rate>\S+) ceil (?P<ceil>\S+)"
+)
+_FLOW_RE = re.compile(r"\bflowid (\d+:[0-9a-f]+)")
+_MATCH_RE = re.compile(r"^\s*match ([0-9a-f]{8})/([0-9a-f]{8}) at (\d+)")
+
+
+def parse_filters(text: str) -> dict[str, list[tuple[int, ipaddress.IPv4Network]]]:
+    """class id -> [(offset, network)] from ``tc filter show`` (u32: offset 12 src, 16 dst)."""
+    out: dict[str, list[tuple[int, ipaddress.IPv4Network]]] = {}
+    flow: str | None = None
+    for line in text.splitlines():
+        m = _FLOW_RE.search(line)
+        if line.startswith("filter"):
+            flow = m.group(1) if m else None
+            continue
+        mm = _MATCH_RE.match(line)
+        if mm and flow:
+            addr = ipaddress.IPv4Address(int(mm.group(1), 16))
+            mask = bin(int(mm.group(2), 16)).count("1")
+            out.setdefault(flow, []).append(
+                (int(mm.group(3)), ipaddress.IPv4Network(f"{addr}/{mask}", strict=False))
+            )
+    return out
+
+
+def parse_interface(
+    class_text: str,
+    filter_text: str,
+    target: ShaperTarget,
+    direction: Direction,
+    device: str = "linux",
+) -> list[QueueEntry]:
+    """Entries of one direction from ``tc class show`` and ``tc filter show`` of its interface.
+
+    Class ids map back to keys through the plan's bookkeeping (:func:`class_ids`), then by the
+    filter's subnets; anything else is foreign (``x:<class id>``).  Raises :class:`ParseError`.
+    """
+    ids = {v: k for k, v in class_ids(target.entries).items()}
+    by_subnet = {
+        (s, e.direction): e.key for e in target.entries if e.key.startswith("a:") for s in e.subnets
+    }
+    offset = 16 if direction == "down" else 12
+    filters = parse_filters(filter_text)
+    rows = []
+    for line in class_text.splitlines():
+        if not line.startswith("class htb"):
+            continue
+        m = _CLASS_RE.match(line)
+        if not m:
+            raise ParseError(device, f"unreadable tc class line: {line.strip()!r}")
+        rows.append(m)
+    parents = {m.group("parent") for m in rows if m.group("parent")}
+    out: list[QueueEntry] = []
+    keys: dict[str, str] = {}
+    for m in rows:
+        cid = m.group("id")
+        nets = tuple(n for off, n in filters.get(cid, []) if off == offset)
+        key = ids.get(cid)
+        if key is None and nets:
+            key = by_subnet.get((nets[0], direction))
+        keys[cid] = key or f"x:{cid}"
+    for m in rows:
+        cid = m.group("id")
+        key = keys[cid]
+        managed = not key.startswith("x:")
+        nets = tuple(n for off, n in filters.get(cid, []) if off == offset)
+        leaf = cid not in parents
+        try:
+            rate = parse_tc_rate(m.group("rate"))
+            ceil = parse_tc_rate(m.group("ceil"))
+        except ValueError as exc:
+            raise ParseError(device, str(exc)) from None
+        prio = int(m.group("prio")) + 1 if m.group("prio") is not None and leaf else 0
+        parent = m.group("parent")
+        out.append(
+            QueueEntry(
+                key=key,
+                direction=direction,
+                subnets=nets,
+                rate_bps=rate,
+                ceil_bps=ceil,
+                prio=prio if (key.startswith("a:") or not managed) else 0,
+                parent=keys.get(parent) if parent else None,
+                device_name=cid,
+                managed=managed,
+            )
+        )
+    # Inner classes carry the union of their descendants' subnets, as in the plan.
+    return _with_inner_subnets(out)
+
+
+def _with_inner_subnets(entries: list[QueueEntry]) -> list[QueueEntry]:
+    from dataclasses import replace
+
+    kids: dict[str, list[QueueEntry]] = {}
+    for e in entries:
+        if e.parent:
+            kids.setdefault(e.parent, []).append(e)
+
+    def subnets(e: QueueEntry) -> tuple[ipaddress.IPv4Network, ...]:
+        if e.key not in kids:
+            return e.subnets
+        return tuple(s for k in kids[e.key] for s in subnets(k))
+
+    return [replace(e, subnets=subnets(e)) if e.key in kids else e for e in entries]
+
+
+def output_error(output: str) -> str | None:
+    m = ERROR_RE.search(output)
+    return m.group(0).strip() if m else None

@@ -1,0 +1,217 @@
+"""MikroTik RouterOS simple queues: render entries to commands and parse ``export`` back.
+
+One simple queue holds both directions of a key: ``max-limit=UP/DOWN`` (ceil), ``limit-at=UP/DOWN``
+(rate), ``priority=UP/DOWN``, ``target`` the subnets, ``parent`` the parent queue's name.  Names
+are derived from validated codes (``nx-uplink``, ``nx-g-<group>``, ``nx-a-<agency>``) and every
+value is quoted with :func:`routeros_quote`; the free-text agency name only reaches ``comment``.
+Pure.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable
+
+from netops.bandwidth.diff import QueueDiff
+from netops.bandwidth.entries import QueueEntry, ShaperTarget
+from netops.bandwidth.plan import ROOT_KEY, Direction
+from netops.bandwidth.quoting import routeros_quote, routeros_unquote, safe_code, safe_subnet
+from netops.errors import ParseError
+
+READ_COMMAND = "/queue simple export terse"
+PREFIX = "nx-"
+ERROR_RE = re.compile(
+    r"^(failure:|bad command name|syntax error|expected |input does not match|"
+    r"no such item|invalid value|ambiguous value|value of .* out of range|"
+    r".*\(line \d+ column \d+\))",
+    re.MULTILINE,
+)
+
+
+def queue_name(key: str) -> str:
+    """``root`` -> ``nx-uplink``, ``g:opd`` -> ``nx-g-opd``, ``a:rsud`` -> ``nx-a-rsud``."""
+    if key == ROOT_KEY:
+        return f"{PREFIX}uplink"
+    kind, _, code = key.partition(":")
+    if kind not in ("g", "a"):
+        raise ValueError(f"not a managed key: {key!r}")
+    return f"{PREFIX}{kind}-{safe_code(code)}"
+
+
+def key_of(name: str) -> str | None:
+    """Inverse of :func:`queue_name`; None for a queue netops did not create."""
+    if name == f"{PREFIX}uplink":
+        return ROOT_KEY
+    m = re.match(r"^nx-([ga])-([A-Za-z0-9][A-Za-z0-9._-]*)$", name)
+    return f"{m.group(1)}:{m.group(2)}" if m else None
+
+
+def _rate(bps: int) -> str:
+    if bps and bps % 1_000_000 == 0:
+        return f"{bps // 1_000_000}M"
+    if bps and bps % 1000 == 0:
+        return f"{bps // 1000}k"
+    return str(bps)
+
+
+def parse_rate(text: str) -> int:
+    """``"150M"`` -> 150000000; ``"1500k"``, ``"2G"``, ``"64000"``; ParseError otherwise."""
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)([kKMG]?)", text.strip())
+    if not m:
+        raise ParseError("mikrotik", f"not a RouterOS rate: {text!r}")
+    mult = {"": 1, "k": 1000, "K": 1000, "M": 1_000_000, "G": 1_000_000_000}[m.group(2)]
+    return int(round(float(m.group(1)) * mult))
+
+
+def _pairs(entries: Iterable[QueueEntry]) -> dict[str, dict[Direction, QueueEntry]]:
+    out: dict[str, dict[Direction, QueueEntry]] = {}
+    for e in entries:
+        out.setdefault(e.key, {})[e.direction] = e
+    return out
+
+
+def _args(by_dir: dict[Direction, QueueEntry]) -> str:
+    down = by_dir.get("down") or by_dir["up"]
+    up = by_dir.get("up") or down
+    subnets = ",".join(str(safe_subnet(s)) for s in down.subnets)
+    parts = [
+        f"target={routeros_quote(subnets)}",
+        f"max-limit={_rate(up.ceil_bps)}/{_rate(down.ceil_bps)}",
+        f"limit-at={_rate(up.rate_bps)}/{_rate(down.rate_bps)}",
+        f"priority={up.prio or 8}/{down.prio or 8}",
+    ]
+    if down.parent:
+        parts.append(f"parent={routeros_quote(queue_name(down.parent))}")
+    comment = f"netops: {down.label}" if down.label else "netops"
+    parts.append(f"comment={routeros_quote(comment)}")
+    return " ".join(parts)
+
+
+def _find(name: str) -> str:
+    return f"[find where name={routeros_quote(name)}]"
+
+
+def render_full(target: ShaperTarget) -> list[str]:
+    """Commands that create every queue of ``target`` on an empty router (parents first)."""
+    cmds = []
+    for key, by_dir in _pairs(target.entries).items():
+        cmds.append(f"/queue simple add name={routeros_quote(queue_name(key))} {_args(by_dir)}")
+    return cmds
+
+
+def render_changes(target: ShaperTarget, diff: QueueDiff) -> list[str]:
+    """Commands that turn the router's state into ``target``: removals (children first), then
+    additions (parents first), then changes.  Foreign queues are left alone."""
+    desired = _pairs(target.entries)
+    on_router = {c.actual.key: c.actual.device_name for c in diff.changes if c.actual is not None}
+    touched = {c.entry.key for c in diff.actionable}
+    removes = [
+        f"/queue simple remove {_find(on_router[k] or queue_name(k))}"
+        for k in dict.fromkeys(c.entry.key for c in diff.actionable if c.op == "remove")
+        if k not in desired
+    ]
+    adds, sets = [], []
+    for key, by_dir in desired.items():
+        if key not in touched:
+            continue
+        name = routeros_quote(queue_name(key))
+        if key in on_router:
+            sets.append(f"/queue simple set {_find(queue_name(key))} {_args(by_dir)}")
+        else:
+            adds.append(f"/queue simple add name={name} {_args(by_dir)}")
+    return removes + adds + sets
+
+
+_TOKEN_RE = re.compile(r'([a-z0-9-]+)=("(?:[^"\\]|\\.)*"|\S*)')
+
+
+def parse_export(text: str) -> list[dict[str, str]]:
+    """Rows of ``/queue simple export [terse]`` as {property: unquoted value}.
+
+    Handles terse (one ``/queue simple add ...`` per line) and the default layout (a section
+    header, ``add`` lines, ``\\`` line continuations).  Comment lines are skipped.
+    """
+    joined = re.sub(r"\\\r?\n\s*", "", text)
+    rows = []
+    section = ""
+    for raw in joined.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("/"):
+            # "/queue simple" alone opens a section; "/queue simple add ..." is a terse line
+            for head in ("/queue simple add ", "/queue simple\tadd "):
+                if line.startswith(head):
+                    section, line = "/queue simple", "add " + line[len(head) :]
+                    break
+            else:
+                section = " ".join(line.split())
+                continue
+        if section != "/queue simple" or not line.startswith("add "):
+            continue
+        rows.append({k: routeros_unquote(v) for k, v in _TOKEN_RE.findall(line[4:])})
+    return rows
+
+
+def _split(value: str) -> tuple[str, str]:
+    up, _, down = value.partition("/")
+    return up, down or up
+
+
+def parse_queues(text: str, device: str = "mikrotik") -> list[QueueEntry]:
+    """Queue entries (both directions) from ``/queue simple export terse`` output.
+
+    Raises :class:`ParseError` naming the device when a row has unreadable rates or targets.
+    """
+    out: list[QueueEntry] = []
+    for row in parse_export(text):
+        if row.get("disabled") == "yes":
+            continue  # a disabled queue shapes nothing: for the diff it is absent
+        name = row.get("name", "")
+        key = key_of(name)
+        try:
+            subnets = tuple(
+                ipaddress.IPv4Network(t, strict=False)
+                for t in row.get("target", "").split(",")
+                if t and t[0].isdigit()
+            )
+            ceil_up, ceil_down = _split(row.get("max-limit", "0/0"))
+            rate_up, rate_down = _split(row.get("limit-at", "0/0"))
+            prio_up, prio_down = _split(row.get("priority", "8/8"))
+            values = {
+                "up": (parse_rate(rate_up), parse_rate(ceil_up), int(prio_up)),
+                "down": (parse_rate(rate_down), parse_rate(ceil_down), int(prio_down)),
+            }
+        except (ValueError, ParseError) as exc:
+            raise ParseError(device, f"queue {name!r}: {exc}") from None
+        parent_name = row.get("parent", "none")
+        parent = (
+            None if parent_name in ("", "none") else (key_of(parent_name) or f"x:{parent_name}")
+        )
+        for d in ("down", "up"):
+            direction: Direction = "down" if d == "down" else "up"
+            rate, ceil, prio = values[d]
+            managed = key is not None
+            k = key or f"x:{name}"
+            out.append(
+                QueueEntry(
+                    key=k,
+                    direction=direction,
+                    subnets=subnets,
+                    rate_bps=rate,
+                    ceil_bps=ceil,
+                    prio=prio if (k.startswith("a:") or not managed) else 0,
+                    parent=parent,
+                    label=row.get("comment", ""),
+                    device_name=name,
+                    managed=managed,
+                )
+            )
+    return out
+
+
+def output_error(output: str) -> str | None:
+    """The RouterOS error line in a command's output, or None."""
+    m = ERROR_RE.search(output)
+    return m.group(0).strip() if m else None

@@ -50,6 +50,19 @@ DEFAULT_OS_VERSION = {
 }
 
 
+class ManualClock:
+    """A clock tests move by hand: ``clock = ManualClock(t0); clock.advance(60)``."""
+
+    def __init__(self, start_s: float) -> None:
+        self.now_s = float(start_s)
+
+    def __call__(self) -> float:
+        return self.now_s
+
+    def advance(self, seconds: float) -> None:
+        self.now_s += seconds
+
+
 def stable_seed(*parts: object) -> int:
     """A 64-bit seed that depends only on ``parts`` (Python's ``hash`` is salted per process)."""
     digest = hashlib.blake2b("\x1f".join(str(p) for p in parts).encode(), digest_size=8).digest()
@@ -477,6 +490,7 @@ __all__ = [
     "Direction",
     "InterfaceState",
     "LldpNeighbor",
+    "ManualClock",
     "ShapingCap",
     "TrafficSource",
     "build_states",

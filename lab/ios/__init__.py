@@ -1,0 +1,5 @@
+"""Cisco IOS personality (registered as ``cisco_ios`` when imported)."""
+
+from lab.ios.personality import IosPersonality
+
+__all__ = ["IosPersonality"]

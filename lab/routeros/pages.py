@@ -1,0 +1,240 @@
+"""RouterOS pages built from the device state: ``/system ...``, ``/interface``, ``/ip neighbor``.
+
+Dates use the ``mon/dd/yyyy`` form (RouterOS before 7.10) because that is what the ntc-templates
+the collectors rely on accept; everything else follows RouterOS 7 output.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from lab.routeros.render import column_table, item_lines, key_value_page, stats_table
+from lab.routeros.units import format_duration
+from lab.routeros.words import quote
+from lab.state import DeviceState, InterfaceState
+
+WITA_OFFSET_S = 8 * 3600
+STATS_COLUMNS = [
+    "RX-BYTE",
+    "TX-BYTE",
+    "RX-PACKET",
+    "TX-PACKET",
+    "RX-DROP",
+    "TX-DROP",
+    "TX-QUEUE-DROP",
+    "RX-ERROR",
+    "TX-ERROR",
+]
+PLATFORM_NAMES = {"mikrotik_routeros": "MikroTik", "cisco_ios": "Cisco IOS", "linux": "Linux"}
+
+
+def ros_datetime(epoch_s: float) -> tuple[str, str]:
+    """(``jul/21/2023``, ``10:00:47``) in WITA (UTC+8), the regency's time zone."""
+    t = time.gmtime(epoch_s + WITA_OFFSET_S)
+    return time.strftime("%b/%d/%Y", t).lower(), time.strftime("%H:%M:%S", t)
+
+
+def interface_type(name: str) -> str:
+    if name.startswith("wlan"):
+        return "wlan"
+    if name.startswith("bridge"):
+        return "bridge"
+    if name.startswith("vlan"):
+        return "vlan"
+    return "ether"
+
+
+def resource(state: DeviceState) -> str:
+    build_date, build_time = ros_datetime(state.boot_time_s - 40 * 86400)
+    arm = state.model.startswith(("CCR2", "RB5009", "hAP ax", "L009"))
+    total_mib = 4096.0 if state.model.startswith("CCR") else 256.0
+    load = int(2 + 10 * state.rng.random())
+    rows = [
+        ("uptime", format_duration(state.uptime_s())),
+        ("version", f"{state.os_version} (stable)"),
+        ("build-time", f"{build_date.capitalize()} {build_time}"),
+        ("factory-software", "7.1"),
+        ("free-memory", f"{total_mib * 0.82:.1f}MiB"),
+        ("total-memory", f"{total_mib:.1f}MiB"),
+        ("cpu", "ARM64" if arm else "MIPS 24Kc V7.4"),
+        ("cpu-count", "4" if arm else "1"),
+        ("cpu-frequency", "1700MHz" if arm else "650MHz"),
+        ("cpu-load", f"{load}%"),
+        ("free-hdd-space", "88.8MiB"),
+        ("total-hdd-space", "128.0MiB"),
+        ("write-sect-since-reboot", str(int(state.uptime_s() // 600))),
+        ("write-sect-total", str(int(state.uptime_s() // 60) + 18342)),
+        ("bad-blocks", "0%"),
+        ("architecture-name", "arm64" if arm else "mipsbe"),
+        ("board-name", state.model),
+        ("platform", "MikroTik"),
+    ]
+    return key_value_page(rows)
+
+
+def routerboard(state: DeviceState) -> str:
+    return key_value_page(
+        [
+            ("routerboard", "yes"),
+            ("board-name", state.model),
+            ("model", state.model),
+            ("revision", "r2"),
+            ("serial-number", state.serial),
+            ("firmware-type", "al2"),
+            ("factory-firmware", "7.1"),
+            ("current-firmware", state.os_version),
+            ("upgrade-firmware", state.os_version),
+        ]
+    )
+
+
+def clock(state: DeviceState, time_zone: str) -> str:
+    date, clock_time = ros_datetime(state.now_s())
+    return key_value_page(
+        [
+            ("time", clock_time),
+            ("date", date),
+            ("time-zone-autodetect", "no"),
+            ("time-zone-name", time_zone),
+            ("gmt-offset", "+08:00"),
+            ("dst-active", "no"),
+        ]
+    )
+
+
+def _flags(iface: InterfaceState) -> str:
+    status = "X" if not iface.admin_up else ("R" if iface.oper_up else " ")
+    return " " + status + " "
+
+
+def interface_print(state: DeviceState, mode: str, names: list[str], width: int) -> str:
+    """``/interface print`` in ``mode`` ``""``, ``detail``, ``terse`` or ``stats``."""
+    ifaces = [state.interfaces[n] for n in names]
+    numbers = {n: i for i, n in enumerate(state.interfaces)}
+    if mode == "stats":
+        state.sync()
+        rows = []
+        for iface in ifaces:
+            c = iface.counters()
+            values = [
+                c.in_octets,
+                c.out_octets,
+                c.in_packets,
+                c.out_packets,
+                c.in_discards,
+                c.out_discards,
+                0,
+                c.in_errors,
+                c.out_errors,
+            ]
+            flags = ("X" if not iface.admin_up else "") + ("R" if iface.oper_up else "")
+            rows.append((numbers[iface.name], flags, iface.name, iface.description, values))
+        return stats_table("Flags: X - DISABLED; R - RUNNING", STATS_COLUMNS, rows)
+    if mode in ("detail", "terse"):
+        index_width = max(len(str(numbers[i.name])) for i in ifaces) if ifaces else 1
+        lines = (
+            [] if mode == "terse" else ["Flags: D - dynamic; X - disabled, R - running; S - slave"]
+        )
+        for iface in ifaces:
+            pairs = _joined_pairs(state, iface, quoted=mode == "detail")
+            n = numbers[iface.name]
+            if mode == "terse":
+                comment = f"comment={quote(iface.description)} " if iface.description else ""
+                lines.append(
+                    f"{str(n).rjust(index_width)} {_flags(iface)} {comment}{' '.join(pairs)}"
+                )
+            else:
+                lines.extend(
+                    item_lines(n, index_width, _flags(iface), iface.description, pairs, width)
+                )
+                lines.append("")
+        return "\n".join(lines)
+    table_rows = [
+        (
+            numbers[i.name],
+            ("X" if not i.admin_up else "") + ("R" if i.oper_up else ""),
+            i.description,
+            [i.name, interface_type(i.name), str(i.mtu), "1598", "9796", i.mac.upper()],
+        )
+        for i in ifaces
+    ]
+    return column_table(
+        "Flags: X - DISABLED; R - RUNNING",
+        ["NAME", "TYPE", "ACTUAL-MTU", "L2MTU", "MAX-L2MTU", "MAC-ADDRESS"],
+        table_rows,
+    )
+
+
+def _joined_pairs(state: DeviceState, iface: InterfaceState, *, quoted: bool) -> list[str]:
+    q = '"' if quoted else ""
+    date, t = ros_datetime(state.boot_time_s + 12)
+    pairs = [
+        f"name={q}{iface.name}{q}",
+        f"default-name={q}{iface.name}{q}",
+        f"type={q}{interface_type(iface.name)}{q}",
+        f"mtu={iface.mtu}",
+        f"actual-mtu={iface.mtu}",
+        "l2mtu=1598",
+        "max-l2mtu=9796",
+        f"mac-address={iface.mac.upper()}",
+    ]
+    if not iface.oper_up:
+        pairs.append(f"last-link-down-time={date} {t}")
+    pairs.append(f"last-link-up-time={date} {t}")
+    pairs.append(f"link-downs={0 if iface.oper_up else 1}")
+    return pairs
+
+
+def neighbors(state: DeviceState, *, detail: bool, width: int) -> str:
+    """``/ip neighbor print [detail]`` from the state's LLDP neighbours."""
+    entries = state.lldp_neighbors()
+    if not detail:
+        rows = [
+            (
+                n,
+                "",
+                "",
+                [nb.local_interface, nb.mgmt_address, nb.chassis_id.upper(), nb.system_name],
+            )
+            for n, nb in enumerate(entries)
+        ]
+        return column_table(
+            "Columns: INTERFACE, ADDRESS, MAC-ADDRESS, IDENTITY",
+            ["INTERFACE", "ADDRESS", "MAC-ADDRESS", "IDENTITY"],
+            rows,
+        ).split("\n", 1)[1]
+    lines: list[str] = []
+    uptime = format_duration(state.uptime_s())
+    for n, nb in enumerate(entries):
+        platform = PLATFORM_NAMES.get(nb.platform, nb.platform or "unknown")
+        version = nb.system_description
+        model_match = re.search(r"Software, (\S+) Software|(\S+)$", nb.system_description)
+        board = next((g for g in model_match.groups() if g), platform) if model_match else platform
+        if nb.platform == "mikrotik_routeros":
+            release, _, model = nb.system_description.removeprefix("MikroTik RouterOS ").partition(
+                ") "
+            )
+            version, board = release + ")", model.replace(" ", "")
+        pairs = [
+            f"interface={nb.local_interface}",
+            f"address={nb.mgmt_address}",
+            f"address4={nb.mgmt_address}",
+            f"mac-address={nb.chassis_id.upper()}",
+            f'identity="{nb.system_name}"',
+            f'platform="{platform}"',
+            f'version="{version}"',
+            "unpack=none",
+            f"age={5 + n * 7}s",
+            f"uptime={uptime}",
+            f'software-id="{nb.chassis_id.replace(":", "")[-8:].upper()}"',
+            f'board="{board}"',
+            "ipv6=no",
+            f'interface-name="{nb.port_id}"',
+            f'system-description="{nb.system_description}"',
+            "system-caps=" + ",".join(nb.capabilities),
+            "system-caps-enabled=" + ",".join(nb.capabilities),
+        ]
+        lines.extend(item_lines(n, len(str(len(entries) - 1)), "", "", pairs, width))
+        lines.append("")
+    return "\n".join(lines)

@@ -156,11 +156,14 @@ def build_model(
     inv: Inventory,
     discovered: Iterable[DiscoveredLink] | None = None,
     utilization: Utilization | None = None,
+    polled_devices: set[str] | None = None,
 ) -> TopologyModel:
     """Build the model from the plan, the discovered neighbours and measured rates.
 
     ``discovered=None`` means "no discovery data" (every planned link has ``seen=None``); links
     seen but not planned between two inventory devices are added with ``planned=False``.
+    ``polled_devices``: devices whose neighbour tables were read (see
+    :func:`topology.drift.match_discovered`).
     Raises :class:`TopologyError` if the inventory has no uplink.
     """
     from topology.drift import match_discovered  # local: drift imports this module
@@ -195,7 +198,7 @@ def build_model(
         by_port[a] = lid
         by_port[b] = lid
     if discovered is not None:
-        matched = match_discovered(inv, list(discovered))
+        matched = match_discovered(inv, list(discovered), polled_devices)
         edge_of = {key: (u, v) for u, v, key in g.edges(keys=True)}
         for lid in matched.seen_links:
             g.edges[(*edge_of[lid], lid)]["seen"] = True

@@ -70,7 +70,8 @@ def validate_document(
     findings = cross_check(inv, name, lines)
     errors = [p for p in findings if p.severity == "error" or strict]
     if errors:
-        raise InventoryError(findings if strict else errors)
+        # Warnings ride along so the user sees every finding in one run.
+        raise InventoryError(findings)
     return LoadedInventory(inv, name, tuple(p for p in findings if p.severity == "warning"), lines)
 
 

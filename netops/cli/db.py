@@ -1,0 +1,60 @@
+"""``netops db``: bring the database to the latest schema, or show where it is.
+
+Exit codes: 0 done; 1 the database could not be reached or migrated; 2 usage error.
+"""
+
+from __future__ import annotations
+
+import click
+
+from netops.settings import get_settings
+
+DATABASE_HELP = (
+    "SQLAlchemy URL (default: NETOPS_DATABASE_URL or the SQLite file in NETOPS_DATA_DIR)."
+)
+
+
+@click.group()
+def db() -> None:
+    """Database: upgrade to the latest schema."""
+
+
+def _url(database_url: str | None) -> str:
+    return database_url or get_settings().resolved_database_url()
+
+
+@db.command()
+@click.option("--database-url", help=DATABASE_HELP)
+def upgrade(database_url: str | None) -> None:
+    """Run every pending migration (Alembic, to all heads)."""
+    from netops.storage import db as storage
+
+    engine = storage.make_engine(_url(database_url))
+    try:
+        before = storage.current_revisions(engine)
+        storage.upgrade(engine)
+        after = storage.current_revisions(engine)
+    finally:
+        engine.dispose()
+    where = engine.url.render_as_string(hide_password=True)
+    if before == after:
+        click.echo(f"{where}: already at {', '.join(sorted(after))}")
+    else:
+        was = ", ".join(sorted(before)) or "empty"
+        click.echo(f"{where}: upgraded from {was} to {', '.join(sorted(after))}")
+
+
+@db.command()
+@click.option("--database-url", help=DATABASE_HELP)
+def current(database_url: str | None) -> None:
+    """Print the schema revisions the database is at, and whether it is up to date."""
+    from netops.storage import db as storage
+
+    engine = storage.make_engine(_url(database_url))
+    try:
+        at = storage.current_revisions(engine)
+    finally:
+        engine.dispose()
+    heads = storage.head_revisions()
+    state = "up to date" if at == heads else f"behind (latest: {', '.join(sorted(heads))})"
+    click.echo(f"{', '.join(sorted(at)) or 'empty'}: {state}")

@@ -95,7 +95,7 @@ def _unique_cost(opts: list[Option]) -> tuple[list[Segment], float, float]:
     return out, sum(s.cost_idr for s in out), sum(s.length_km for s in out)
 
 
-def _apply(adj: Adjacency, opts: list[Option], node_of: dict[str, str]) -> Adjacency:
+def apply_options(adj: Adjacency, opts: list[Option], node_of: dict[str, str]) -> Adjacency:
     new = {k: dict(v) for k, v in adj.items()}
     done: set[str] = set()
     for o in opts:
@@ -106,7 +106,9 @@ def _apply(adj: Adjacency, opts: list[Option], node_of: dict[str, str]) -> Adjac
     return new
 
 
-def _targets(net: Network, node_of: dict[str, str], agencies: list[str] | None) -> dict[str, str]:
+def target_nodes(
+    net: Network, node_of: dict[str, str], agencies: list[str] | None
+) -> dict[str, str]:
     """Agency code -> working-graph node of its first device."""
     codes = agencies if agencies is not None else list(net.agency_codes)
     pos = {c: k for k, c in enumerate(net.agency_codes)}
@@ -201,18 +203,18 @@ def _greedy_cover(
             return chosen
         chosen.append(best)
         built.update(s.name for s in best.segments)
-        cur = _apply(cur, [best], node_of)
+        cur = apply_options(cur, [best], node_of)
 
 
 def _prune(
     adj: Adjacency, chosen: list[Option], targets: set[str], node_of: dict[str, str]
 ) -> list[Option]:
     """Drop options (most expensive first) whose removal keeps every reachable target protected."""
-    goal = protected(dfs_tree(_apply(adj, chosen, node_of)), targets)
+    goal = protected(dfs_tree(apply_options(adj, chosen, node_of)), targets)
     keep = list(chosen)
     for o in sorted(chosen, key=lambda o: -o.cost_idr):
         trial = [x for x in keep if x is not o]
-        if goal <= protected(dfs_tree(_apply(adj, trial, node_of)), targets):
+        if goal <= protected(dfs_tree(apply_options(adj, trial, node_of)), targets):
             keep = trial
     return keep
 
@@ -264,11 +266,11 @@ def plan_redundancy(
     Raises :class:`TopologyError` for an unknown agency code.
     """
     adj, node_of = core_graph(net)
-    tmap = _targets(net, node_of, agencies)
+    tmap = target_nodes(net, node_of, agencies)
     targets = set(tmap.values())
     opts = build_options(cands.segments, node_of)
     before = protected(dfs_tree(adj), targets)
-    everything = protected(dfs_tree(_apply(adj, opts, node_of)), targets)
+    everything = protected(dfs_tree(apply_options(adj, opts, node_of)), targets)
     greedy = _prune(adj, _greedy_cover(adj, opts, targets, node_of), targets, node_of)
     best, method = greedy, "greedy"
     _, g_cost, _ = _unique_cost(greedy)
@@ -280,7 +282,7 @@ def plan_redundancy(
             nx_segs, nx_cost, _ = _unique_cost(nx_opts)
             nx_names = sorted(s.name for s in nx_segs)
             pruned = _prune(adj, nx_opts, targets, node_of)
-            ok = everything <= protected(dfs_tree(_apply(adj, pruned, node_of)), targets)
+            ok = everything <= protected(dfs_tree(apply_options(adj, pruned, node_of)), targets)
             if ok and _unique_cost(pruned)[1] < g_cost:
                 best, method = pruned, "networkx k_edge_augmentation, pruned"
     segs, cost, km = _unique_cost(best)
@@ -307,7 +309,7 @@ def plan_budget(
     if budget_idr < 0:
         raise TopologyError("budget must not be negative")
     adj, node_of = core_graph(net)
-    tmap = _targets(net, node_of, agencies)
+    tmap = target_nodes(net, node_of, agencies)
     weight: dict[str, float] = {}
     for code, node in tmap.items():
         weight[node] = weight.get(node, 0.0) + float(net.g_down_mbps[net.agency_codes.index(code)])
@@ -329,7 +331,7 @@ def plan_budget(
             marginal = sum(s.cost_idr for s in o.segments if s.name not in built)
             if o in chosen or plan.spent_idr + marginal > budget_idr:
                 continue
-            val, _ = value(_apply(cur, [o], node_of))
+            val, _ = value(apply_options(cur, [o], node_of))
             gain = val - cur_value
             if gain <= 1e-9:
                 continue
@@ -341,11 +343,11 @@ def plan_budget(
         chosen.append(best)
         plan.spent_idr += sum(s.cost_idr for s in best.segments if s.name not in built)
         built.update(s.name for s in best.segments)
-        cur, cur_value = _apply(cur, [best], node_of), best_value
+        cur, cur_value = apply_options(cur, [best], node_of), best_value
     # Prune steps a later step made pointless, then replay to report cumulative figures.
     for o in sorted(chosen, key=lambda o: -o.cost_idr):
         trial = [x for x in chosen if x is not o]
-        if value(_apply(adj, trial, node_of))[0] >= cur_value - 1e-9:
+        if value(apply_options(adj, trial, node_of))[0] >= cur_value - 1e-9:
             chosen = trial
     prev_set, spent, built = base_set, 0.0, set()
     for i, o in enumerate(chosen):
@@ -353,10 +355,10 @@ def plan_budget(
         built.update(s.name for s in new)
         cost = sum(s.cost_idr for s in new)
         spent += cost
-        val, pset = value(_apply(adj, chosen[: i + 1], node_of))
+        val, pset = value(apply_options(adj, chosen[: i + 1], node_of))
         codes = sorted(c for c, n in tmap.items() if n in pset - prev_set)
         plan.steps.append(BudgetStep(new, cost, spent, val, codes))
         prev_set = pset
     plan.spent_idr = spent
-    plan.protected_after_mbps = value(_apply(adj, chosen, node_of))[0]
+    plan.protected_after_mbps = value(apply_options(adj, chosen, node_of))[0]
     return plan

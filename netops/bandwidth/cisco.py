@@ -23,6 +23,9 @@ from netops.errors import ParseError
 READ_COMMAND = "show running-config"
 POLICY = {"down": "NX-DOWN", "up": "NX-UP"}
 SUFFIX = {"down": "DOWN", "up": "UP"}
+# IOS allows "description" under a class-map; the device lab does not simulate it yet, so free
+# text is left out by default (names are derived from codes either way).
+DESCRIPTIONS = False
 ERROR_RE = re.compile(r"^\s*% ?\S.*$", re.M)
 
 
@@ -40,15 +43,15 @@ def _interface(target: ShaperTarget, direction: Direction) -> str:
     return safe_interface(target.lan_interface if direction == "down" else target.wan_interface)
 
 
-def _class_block(e: QueueEntry) -> list[str]:
+def _class_block(e: QueueEntry, descriptions: bool) -> list[str]:
     name = class_name(e)
     lines = [f"no ip access-list extended {name}", f"ip access-list extended {name}"]
     lines += [_acl_line(s, e.direction) for s in e.subnets]
-    lines.append(f"class-map match-any {name}")
-    text = ios_text(e.label)
+    lines += ["exit", f"class-map match-any {name}"]
+    text = ios_text(e.label) if descriptions else ""
     if text:
         lines.append(f" description {text}")
-    lines.append(f" match access-group name {name}")
+    lines += [f" match access-group name {name}", "exit"]
     return lines
 
 
@@ -57,15 +60,25 @@ def _policy_class(e: QueueEntry) -> list[str]:
     # IOS refuses bandwidth below 8 kbit/s; no guarantee means no bandwidth line.
     if e.rate_bps >= 8000:
         lines.append(f"  bandwidth {e.rate_bps // 1000}")
-    lines.append(f"  shape average {e.ceil_bps}")
+    # "exit" back to the policy-map before the next class: unambiguous on every IOS parser
+    lines += [f"  shape average {e.ceil_bps}", " exit"]
     return lines
 
 
-def render_full(target: ShaperTarget) -> list[str]:
+def _attach(target: ShaperTarget, direction: Direction) -> list[str]:
+    return [
+        "exit",
+        f"interface {_interface(target, direction)}",
+        f" service-policy output {POLICY[direction]}",
+        "exit",
+    ]
+
+
+def render_full(target: ShaperTarget, *, descriptions: bool = DESCRIPTIONS) -> list[str]:
     """Configuration lines (for ``send_config_set``) that create the whole policy."""
     lines: list[str] = []
     for e in target.entries:
-        lines += _class_block(e)
+        lines += _class_block(e, descriptions)
     for d in ("down", "up"):
         direction: Direction = "down" if d == "down" else "up"
         mine = [e for e in target.entries if e.direction == direction]
@@ -74,14 +87,13 @@ def render_full(target: ShaperTarget) -> list[str]:
         lines.append(f"policy-map {POLICY[direction]}")
         for e in mine:
             lines += _policy_class(e)
-        lines += [
-            f"interface {_interface(target, direction)}",
-            f" service-policy output {POLICY[direction]}",
-        ]
+        lines += _attach(target, direction)
     return lines
 
 
-def render_changes(target: ShaperTarget, diff: QueueDiff) -> list[str]:
+def render_changes(
+    target: ShaperTarget, diff: QueueDiff, *, descriptions: bool = DESCRIPTIONS
+) -> list[str]:
     """Configuration lines applying ``diff``: class removals, new/changed ACLs and class-maps,
     the policy-map classes, and the service-policy on each interface."""
     lines: list[str] = []
@@ -93,11 +105,12 @@ def render_changes(target: ShaperTarget, diff: QueueDiff) -> list[str]:
         if gone:
             lines.append(f"policy-map {POLICY[direction]}")
             lines += [f" no class {e.device_name or class_name(e)}" for e in gone]
+            lines.append("exit")
             for e in gone:
                 name = e.device_name or class_name(e)
                 lines += [f"no class-map match-any {name}", f"no ip access-list extended {name}"]
     for e in upserts:
-        lines += _class_block(e)
+        lines += _class_block(e, descriptions)
     for d in ("down", "up"):
         direction = "down" if d == "down" else "up"
         mine = [e for e in upserts if e.direction == direction]
@@ -105,10 +118,7 @@ def render_changes(target: ShaperTarget, diff: QueueDiff) -> list[str]:
             lines.append(f"policy-map {POLICY[direction]}")
             for e in mine:
                 lines += _policy_class(e)
-            lines += [
-                f"interface {_interface(target, direction)}",
-                f" service-policy output {POLICY[direction]}",
-            ]
+            lines += _attach(target, direction)
     return lines
 
 

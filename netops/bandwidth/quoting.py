@@ -3,9 +3,9 @@
 Three rules, one per platform:
 
 * RouterOS: values are double-quoted; ``\\ " $ ?`` and anything outside printable ASCII (control
-  characters, ``[ ] { } ;`` as a belt-and-braces measure, UTF-8 bytes of non-ASCII text) become
-  RouterOS escapes (``\\"``, ``\\$``, ``\\5B``, ``\\E2\\80\\94``), so a comment can never end the
-  string, substitute a variable or start a command.
+  characters, UTF-8 bytes of non-ASCII text) become RouterOS escapes (``\\"``, ``\\$``,
+  ``\\n``, ``\\E2\\80\\94``), so a comment can never end the string, substitute a variable
+  (``$x``, ``$[...]``) or start a command; ``[ ] ;`` are plain characters inside quotes.
 * Cisco IOS: names cannot be quoted, so names are *derived* from validated agency codes; free text
   goes only into ``description`` after reduction to a conservative ASCII set (no ``?``, which
   triggers IOS help, no control characters).
@@ -34,7 +34,6 @@ _ROS_SIMPLE = {
     "\r": "\\r",
     "\t": "\\t",
 }
-_ROS_HEX = set("[]{};")
 _IOS_TEXT_RE = re.compile(r"[^A-Za-z0-9 .,_&()'/:+@#-]")
 IOS_NAME_MAX = 40
 IOS_DESCRIPTION_MAX = 200
@@ -74,7 +73,7 @@ def routeros_quote(text: str) -> str:
     for ch in text:
         if ch in _ROS_SIMPLE:
             out.append(_ROS_SIMPLE[ch])
-        elif ch in _ROS_HEX or not (" " <= ch <= "~"):
+        elif not (" " <= ch <= "~"):
             out.extend(f"\\{b:02X}" for b in ch.encode("utf-8"))
         else:
             out.append(ch)

@@ -106,7 +106,8 @@ def open_session(
     name = device.hostname
     host = check_endpoint(name, endpoint, settings)
     password = secrets.resolve(credential.password_ref).reveal()
-    enable = secrets.resolve(credential.enable_ref).reveal() if credential.enable_ref else ""
+    # Without an enable secret of its own, IOS devices commonly take the login password.
+    enable = secrets.resolve(credential.enable_ref).reveal() if credential.enable_ref else password
     timeout = float(timeout_s if timeout_s is not None else settings.device_timeout_s)
     store = host_keys or HostKeyStore.for_path(settings.resolved_known_hosts())
     policy = DeviceKeyPolicy(store, name, strict=settings.strict_host_keys)
@@ -146,6 +147,8 @@ def open_session(
         log.info("%s: host key recorded on first use", name)
     try:
         conn._try_session_preparation()
+        if device.platform.value == "cisco_ios" and not conn.check_enable_mode():
+            conn.enable()  # show running-config and friends need privileged mode
     except BaseException as exc:
         close_session(conn)
         raise translate_error(name, exc, during="logging in") from None

@@ -261,6 +261,8 @@ def parse_counters_table(device: str, text: str) -> list[InterfaceCounters]:
     columns = lines[header_i].split()[2:]
     out: list[InterfaceCounters] = []
     for ln in lines[header_i + 1 :]:
+        if ln.strip().startswith(";;;"):
+            continue  # an item's comment line
         m = re.match(r"^\s*(\d+)\s+((?:[A-Z]\s)*)\s*(\S+)\s+(.*)$", ln)
         if not m:
             if ln.strip():

@@ -1,0 +1,1 @@
+"""Platform drivers implementing :class:`collectors.base.Collector` over an open session."""

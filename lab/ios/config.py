@@ -59,6 +59,19 @@ def parse_endpoint(text: str) -> ipaddress.IPv4Network | None:
     return ipaddress.IPv4Network(f"{parts[0]}/{mask}", strict=False)
 
 
+def valid_ace(ace: str) -> bool:
+    """Whether ``ace`` is an ``permit|deny ip SRC DST`` entry with valid addresses."""
+    m = ACE_RE.match(ace.strip())
+    if not m:
+        return False
+    try:
+        parse_endpoint(m.group(2))
+        parse_endpoint(m.group(3))
+    except ValueError:
+        return False
+    return True
+
+
 def ace_subnets(ace: str) -> list[tuple[ipaddress.IPv4Network, Direction]]:
     """Subnets an ACE selects and the direction: destination match = "down", source = "up"."""
     m = ACE_RE.match(ace.strip())

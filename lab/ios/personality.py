@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from lab.ios import show
-from lab.ios.config import ACE_RE, IosConfig, PolicyClass, render_running, shaping_caps
+from lab.ios.config import IosConfig, PolicyClass, render_running, shaping_caps, valid_ace
 from lab.ios.names import incomplete, invalid_input, keyword_match, resolve_interface
 from lab.ios.pipes import PipeError, apply_pipes, split_pipes
 from lab.personalities import register
@@ -436,7 +436,7 @@ class IosPersonality(Personality):
             if body[0].lower() not in ("permit", "deny"):
                 return None
             ace = " ".join(body)
-            if not ACE_RE.match(ace):
+            if not valid_ace(ace):
                 raise _Invalid(offset + (1 if seq is not None else 0) + 1)
             ace = re.sub(r"\s+", " ", ace.lower())
             if negate:

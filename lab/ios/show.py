@@ -250,7 +250,7 @@ def show_lldp_neighbors_detail(state: DeviceState, only: str | None = None) -> s
             "Auto Negotiation - not supported",
             "Physical media capabilities - not advertised",
             "Media Attachment Unit type - not advertised",
-            "Vlan ID: - not advertised",
+            "Vlan ID: 1",
             "",
         ]
     out += ["", f"Total entries displayed: {len(neighbors)}", ""]

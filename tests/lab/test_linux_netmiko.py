@@ -1,0 +1,142 @@
+"""Unmodified netmiko (``linux``) against the lab's Debian router rsud-gw over real SSH."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+
+import pytest
+from netmiko import ConnectHandler
+from ntc_templates.parse import parse_output
+
+from lab.api import Lab
+from lab.linux.parse import parse_ip_s_link, parse_tc_classes
+
+pytestmark = pytest.mark.lab
+
+
+@pytest.fixture
+def rsud(mini_lab: Lab, lab_password: str) -> Iterator[object]:
+    ep = mini_lab.endpoints["rsud-gw"]
+    conn = ConnectHandler(
+        device_type="linux",
+        host=ep.host,
+        port=ep.port,
+        username="netops",
+        password=lab_password,
+        secret=lab_password,
+        read_timeout_override=10,
+    )
+    try:
+        yield conn
+    finally:
+        conn.disconnect()
+
+
+def _send(conn: object, command: str) -> str:
+    out = conn.send_command(command)  # type: ignore[attr-defined]
+    assert isinstance(out, str)
+    return out
+
+
+def test_facts_hostname_kernel_uptime(rsud: object, mini_lab: Lab) -> None:
+    assert _send(rsud, "hostname") == "rsud-gw"
+    assert _send(rsud, "uname -r") == mini_lab.state("rsud-gw").os_version
+    uptime_s = float(_send(rsud, "cat /proc/uptime").split()[0])
+    assert abs(uptime_s - mini_lab.state("rsud-gw").uptime_s()) < 5
+
+
+def test_interfaces_and_addresses_parse_with_ntc_templates(rsud: object) -> None:
+    rows = parse_output(platform="linux", command="ip address show", data=_send(rsud, "ip addr"))
+    by_name = {r["interface"]: r for r in rows}
+    assert set(by_name) == {"lo", "eth0", "eth1"}
+    assert by_name["eth1"]["ip_addresses"] == ["10.10.2.1"]
+    assert by_name["eth0"]["state"] == "UP"
+
+
+def test_counters_move_between_two_reads(rsud: object) -> None:
+    first = parse_ip_s_link(_send(rsud, "ip -s link show dev eth0"))["eth0"]
+    time.sleep(1.2)
+    second = parse_ip_s_link(_send(rsud, "ip -s link show dev eth0"))["eth0"]
+    assert second["rx_bytes"] > first["rx_bytes"]
+    data = json.loads(_send(rsud, "ip -j -s link show eth0"))
+    assert data[0]["stats64"]["rx"]["bytes"] >= second["rx_bytes"]
+
+
+def test_lldp_neighbour_matches_the_inventory_link(rsud: object) -> None:
+    data = json.loads(_send(rsud, "lldpcli -f json show neighbors"))
+    eth0 = data["lldp"]["interface"]["eth0"]
+    assert list(eth0["chassis"]) == ["dist1"]
+    assert eth0["port"]["id"]["value"] == "GigabitEthernet1/0/2"
+
+
+def test_tc_htb_config_round_trips_and_caps_traffic(rsud: object, mini_lab: Lab) -> None:
+    commands = [
+        "sudo tc qdisc replace dev eth1 root handle 1: htb r2q 10",
+        "sudo tc class add dev eth1 parent 1: classid 1:1 htb rate 200mbit ceil 200mbit",
+        "sudo tc class add dev eth1 parent 1:1 classid 1:10 htb rate 60mbit ceil 180mbit prio 0",
+        "sudo tc filter add dev eth1 parent 1: protocol ip prio 1 u32 "
+        "match ip dst 10.10.2.0/24 flowid 1:10",
+    ]
+    for command in commands:
+        assert _send(rsud, command) == "", command
+    classes = parse_tc_classes(_send(rsud, "tc -s class show dev eth1"))
+    assert classes["1:10"]["rate_bps"] == 60_000_000
+    assert classes["1:10"]["ceil_bps"] == 180_000_000
+    assert classes["1:10"]["parent"] == "1:1"
+    filters = _send(rsud, "tc filter show dev eth1")
+    assert "match 0a0a0200/ffffff00 at 16" in filters
+    (cap,) = mini_lab.runtime("rsud-gw").personality.shaping_caps()
+    assert (str(cap.subnet), cap.direction, cap.max_bps, cap.guaranteed_bps) == (
+        "10.10.2.0/24",
+        "down",
+        180e6,
+        60e6,
+    )
+    assert _send(rsud, "tc qdisc add dev eth1 root handle 1: htb") == (
+        "Error: Exclusivity flag on, cannot modify."
+    )
+
+
+def test_enable_mode_is_sudo_and_root_prompt(rsud: object) -> None:
+    rsud.enable()  # type: ignore[attr-defined]
+    assert rsud.check_enable_mode()  # type: ignore[attr-defined]
+    assert _send(rsud, "whoami") == "root"
+    rsud.exit_enable_mode()  # type: ignore[attr-defined]
+    assert _send(rsud, "whoami") == "netops"
+
+
+def test_unknown_command_gets_bash_error(rsud: object) -> None:
+    assert _send(rsud, "frobnicate --now") == "bash: frobnicate: command not found"
+
+
+def test_link_down_fault_seen_in_ip_link(rsud: object, mini_lab: Lab) -> None:
+    mini_lab.fault("rsud-gw", "link-down", interface="eth0")
+    rows = parse_output(platform="linux", command="ip link show", data=_send(rsud, "ip link"))
+    eth0 = next(r for r in rows if r["interface"] == "eth0")
+    assert eth0["state"] == "DOWN"
+    assert "NO-CARRIER" in eth0["flags"]
+    assert json.loads(_send(rsud, "lldpcli -f json show neighbors"))["lldp"]["interface"] == {}
+
+
+@pytest.mark.slow
+def test_counter_wrap_fault_keeps_32bit_counters_below_2_pow_32(
+    mini_lab: Lab, lab_password: str
+) -> None:
+    mini_lab.fault("rsud-gw", "counter-wrap", interface="eth1", seconds_to_wrap=1.0)
+    ep = mini_lab.endpoints["rsud-gw"]
+    conn = ConnectHandler(
+        device_type="linux", host=ep.host, port=ep.port, username="netops", password=lab_password
+    )
+    try:
+        values = [int(_send(conn, "cat /sys/class/net/eth1/statistics/rx_bytes"))]
+        deadline = time.monotonic() + 20
+        while values[-1] >= values[0] and time.monotonic() < deadline:
+            time.sleep(0.5)
+            values.append(int(_send(conn, "cat /sys/class/net/eth1/statistics/rx_bytes")))
+    finally:
+        conn.disconnect()  # type: ignore[attr-defined]
+    assert values[0] > 2**32 - 2**24  # the fault starts the counter just below 2**32
+    assert all(v < 2**32 for v in values)
+    assert values[-1] < values[0], values  # it wrapped instead of growing past 32 bits

@@ -1,0 +1,157 @@
+"""Unmodified netmiko (``mikrotik_routeros``) against lab RouterOS devices over real SSH."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from netmiko import ConnectHandler
+from ntc_templates.parse import parse_output
+
+from lab.api import Lab
+from lab.routeros.parse import parse_records, parse_stats_table
+
+pytestmark = pytest.mark.lab
+
+
+@pytest.fixture
+def core1(mini_lab: Lab, lab_password: str) -> Iterator[object]:
+    ep = mini_lab.endpoints["core1"]
+    conn = ConnectHandler(
+        device_type="mikrotik_routeros",
+        host=ep.host,
+        port=ep.port,
+        username="netops",
+        password=lab_password,
+        read_timeout_override=10,
+    )
+    try:
+        yield conn
+    finally:
+        conn.disconnect()
+
+
+def _send(conn: object, command: str) -> str:
+    out = conn.send_command(command)  # type: ignore[attr-defined]
+    assert isinstance(out, str)
+    return out
+
+
+def test_facts_identity_resource_and_routerboard(core1: object, mini_lab: Lab) -> None:
+    (identity,) = parse_output(
+        platform="mikrotik_routeros",
+        command="/system identity print",
+        data=_send(core1, "/system identity print"),
+    )
+    assert identity["name"] == "core1"
+    (resource,) = parse_output(
+        platform="mikrotik_routeros",
+        command="/system resource print",
+        data=_send(core1, "/system resource print"),
+    )
+    state = mini_lab.state("core1")
+    assert resource["version"].startswith(state.os_version)
+    assert resource["board_name"] == "CCR2004-16G-2S+"
+    (board,) = parse_output(
+        platform="mikrotik_routeros",
+        command="/system routerboard print",
+        data=_send(core1, "/system routerboard print"),
+    )
+    assert board["serial_number"] == state.serial
+
+
+def test_interfaces_match_the_inventory(core1: object) -> None:
+    rows = parse_output(
+        platform="mikrotik_routeros",
+        command="/interface print terse without-paging",
+        data=_send(core1, "/interface print terse without-paging"),
+    )
+    assert [r["name"] for r in rows] == ["ether1", "ether2", "ether3", "ether4"]
+    assert all(r["status"] == "R" for r in rows)
+    assert rows[0]["comment"] == '"uplink isp-a"'
+
+
+def test_counters_move_between_two_reads(core1: object) -> None:
+    first = {r["name"]: r for r in parse_stats_table(_send(core1, "/interface print stats"))}
+    time.sleep(1.2)
+    second = {r["name"]: r for r in parse_stats_table(_send(core1, "/interface print stats"))}
+    for name in ("ether1", "ether2"):
+        assert int(second[name]["rx-byte"]) > int(first[name]["rx-byte"])
+        assert int(second[name]["tx-packet"]) >= int(first[name]["tx-packet"])
+
+
+def test_neighbours_match_the_inventory_links(core1: object) -> None:
+    rows = parse_output(
+        platform="mikrotik_routeros",
+        command="/ip neighbor print detail",
+        data=_send(core1, "/ip neighbor print detail"),
+    )
+    seen = {(r["interface"], r["identity"], r["interface_name"]) for r in rows}
+    assert seen == {
+        ("ether2", "dist1", "GigabitEthernet1/0/1"),
+        ("ether3", "ptp-utara", "wlan1"),
+    }
+
+
+def test_queue_change_round_trips_into_export_and_print(core1: object, mini_lab: Lab) -> None:
+    add = (
+        "/queue simple add name=rsud target=10.10.2.0/24 max-limit=80M/180M "
+        'limit-at=30M/60M priority=1/1 comment="netops: RSUD"'
+    )
+    assert _send(core1, add) == ""
+    assert _send(core1, '/queue simple set [find where name="rsud"] max-limit=90M/200M') == ""
+    export = _send(core1, "/export terse")
+    assert (
+        '/queue simple add comment="netops: RSUD" limit-at=30M/60M max-limit=90M/200M '
+        "name=rsud priority=1/1 target=10.10.2.0/24"
+    ) in export.splitlines()
+    (record,) = parse_records(_send(core1, "/queue simple print stats where name=rsud"))
+    assert record["target"] == "10.10.2.0/24"
+    caps = [c for c in mini_lab.runtime("core1").personality.shaping_caps() if c.name == "rsud"]
+    assert {(c.direction, c.max_bps) for c in caps} == {("up", 90e6), ("down", 200e6)}
+    assert _send(core1, "/queue simple add name=rsud target=10.10.2.0/24") == (
+        "failure: already have such name"
+    )
+
+
+def test_unknown_command_gets_a_routeros_error(core1: object) -> None:
+    assert _send(core1, "/ip frobnicate print") == "bad command name frobnicate (line 1 column 5)"
+
+
+def test_link_down_fault_shows_in_interfaces_and_neighbours(core1: object, mini_lab: Lab) -> None:
+    mini_lab.fault("core1", "link-down", interface="ether3")
+    rows = {r["name"]: r for r in parse_stats_table(_send(core1, "/interface print stats"))}
+    assert rows["ether3"]["flags"] == ""
+    assert rows["ether2"]["flags"] == "R"
+    assert "ptp-utara" not in _send(core1, "/ip neighbor print detail")
+
+
+def test_reboot_resets_uptime_and_counters(mini_lab: Lab, lab_password: str) -> None:
+    ep = mini_lab.endpoints["core1"]
+
+    def connect() -> object:
+        return ConnectHandler(
+            device_type="mikrotik_routeros",
+            host=ep.host,
+            port=ep.port,
+            username="netops",
+            password=lab_password,
+        )
+
+    conn = connect()
+    before = parse_stats_table(_send(conn, "/interface print stats"))[0]
+    conn.disconnect()  # type: ignore[attr-defined]
+    mini_lab.fault("core1", "reboot")
+    conn = connect()
+    try:
+        after = parse_stats_table(_send(conn, "/interface print stats"))[0]
+        (resource,) = parse_output(
+            platform="mikrotik_routeros",
+            command="/system resource print",
+            data=_send(conn, "/system resource print"),
+        )
+    finally:
+        conn.disconnect()  # type: ignore[attr-defined]
+    assert int(after["rx-byte"]) < int(before["rx-byte"])
+    assert resource["uptime_weeks"] == "" and resource["uptime_days"] == ""

@@ -173,7 +173,9 @@ def rollup_and_expire(engine: Engine, now_s: float | None = None) -> dict[str, i
             done = conn.execute(
                 select(func.max(r.c.start_s)).where(r.c.width_s == tier.width_s)
             ).scalar()
-            start = int(done) if done is not None else int(now - RAW_RETENTION_S)
+            if done is None:  # first run: from the oldest raw sample still kept
+                done = conn.execute(select(func.min(s.c.at_s))).scalar()
+            start = bucket_start(done, tier.width_s) if done is not None else int(now)
             end = bucket_start(now, tier.width_s)
             rows = conn.execute(
                 select(s.c.device, s.c.interface, s.c.at_s, s.c.in_bps, s.c.out_bps)

@@ -31,7 +31,7 @@ MEDIA = ("fiber", "wireless", "copper", "unknown")
 _ROLE_ORDER = {Role.CORE: 0, Role.DISTRIBUTION: 1, Role.ACCESS: 2, Role.WIRELESS_PTP: 3}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class DiscoveredLink:
     """One neighbour seen by LLDP/MNDP/CDP on ``device``'s ``local_interface``.
 

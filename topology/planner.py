@@ -162,7 +162,10 @@ def connect_site(net: Network, cands: Candidates, site: str) -> RoutePlan:
                 y, s = via[y]
                 chain.append(s)
             chain.reverse()
-            return RoutePlan(site, x, chain, round(sum(s.length_km for s in chain), 4), c)
+            last = chain[-1]
+            # report the device itself, not the merged core node
+            attach = last.u if node_of.get(last.u, last.u) == x else last.v
+            return RoutePlan(site, attach, chain, round(sum(s.length_km for s in chain), 4), c)
         for y, s in nbrs.get(x, []):
             if c + s.cost_idr < best.get(y, float("inf")):
                 best[y] = c + s.cost_idr

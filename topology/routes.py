@@ -72,7 +72,8 @@ class RoutesDoc(_Strict):
     version: Annotated[int, Field(ge=1, le=1)] = 1
     detour_factor: Annotated[float, Field(ge=1, le=5)] = 1.3
     points: tuple[PointSpec, ...] = ()
-    segments: tuple[SegmentSpec, ...] = ()
+    segments: tuple[dict[str, Any], ...] = ()
+    """Raw mappings, validated one by one so that every bad segment is reported."""
     geojson: tuple[str, ...] = ()
 
 
@@ -117,10 +118,12 @@ def polyline_km(coords: tuple[tuple[float, float], ...] | list[list[float]]) -> 
     return sum(haversine_km(pts[i], pts[i + 1]) for i in range(len(pts) - 1))
 
 
-def _pydantic_problems(exc: ValidationError, name: str, lines: LineMap) -> list[Problem]:
+def _pydantic_problems(
+    exc: ValidationError, name: str, lines: LineMap, prefix: tuple[str | int, ...] = ()
+) -> list[Problem]:
     out = []
     for err in exc.errors(include_url=False):
-        loc = tuple(err["loc"])
+        loc = prefix + tuple(err["loc"])
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             msg = f"unknown key '{loc[-1]}'"
@@ -207,10 +210,14 @@ def resolve_candidates(model: TopologyModel, path: Path) -> Candidates:
         places[p.name] = (f"pt:{p.name}", (p.latitude, p.longitude))
         points[p.name] = (p.latitude, p.longitude)
 
-    raw: list[tuple[dict[str, Any], str, int]] = [
-        (s.model_dump(), f"segments[{i}]", lines.line(("segments", i)))
-        for i, s in enumerate(doc.segments)
-    ]
+    raw: list[tuple[dict[str, Any], str, int]] = []
+    for i, item in enumerate(doc.segments):
+        try:
+            spec = SegmentSpec.model_validate(item).model_dump()
+        except ValidationError as exc:
+            problems.extend(_pydantic_problems(exc, name, lines, ("segments", i)))
+            continue
+        raw.append((spec, f"segments[{i}]", lines.line(("segments", i))))
     for g in doc.geojson:
         feats, probs = _geojson_segments((path.parent / g).resolve())
         problems.extend(probs)

@@ -1,0 +1,111 @@
+"""Agency paths on small hand-checked graphs, and against networkx on random ones."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from topology.model import ROOT
+from topology.network import compile_network
+from topology.paths import agency_paths
+from topology.synth import E, model_from_edges, synthetic_intranet
+
+
+def _square():
+    # U-A-B is short but A-B is a 100 Mbps copper hop; U-C-B is long but wide fiber.
+    edges = [
+        E("U", "A", 1.0, 1000),
+        E("A", "B", 1.0, 100, "copper", utilization_bps=50e6),
+        E("U", "C", 5.0, 1000),
+        E("C", "B", 5.0, 1000, "wireless"),
+    ]
+    return model_from_edges(edges, ["U"], {"b": ("B", 20), "u": ("U", 10), "x": ("X", 5)})
+
+
+def test_route_is_shortest_by_km_and_reports_its_bottleneck_and_utilization():
+    res = agency_paths(compile_network(_square()))
+    p = res.paths["b"]
+    assert (p.device, p.hops, p.length_km) == ("B", 2, 2.0)
+    assert p.bottleneck_mbps == 100
+    assert p.bottleneck_link == "A:p1--B:p1"
+    assert p.bottleneck_utilization == pytest.approx(0.5)
+    assert set(p.media) == {"fiber", "copper"}
+    assert res.route("b") == ["B", "A", "U"]
+
+
+def test_widest_path_can_differ_from_the_route():
+    p = agency_paths(compile_network(_square())).paths["b"]
+    assert p.widest_mbps == 1000  # via C, though the route goes via A
+
+
+def test_agency_on_the_uplink_device_crosses_no_link():
+    p = agency_paths(compile_network(_square())).paths["u"]
+    assert p.reachable and p.hops == 0 and p.bottleneck_mbps is None and p.media == ()
+
+
+def test_agency_on_an_isolated_device_is_unreachable():
+    res = agency_paths(compile_network(_square()))
+    assert not res.paths["x"].reachable
+    assert res.route("x") == []
+
+
+def test_equal_length_prefers_fewer_hops():
+    edges = [E("U", "D", 2.0), E("U", "M", 1.0), E("M", "D", 1.0)]
+    m = model_from_edges(edges, ["U"], {"d": ("D", 1)})
+    assert agency_paths(compile_network(m)).paths["d"].hops == 1
+
+
+def test_parallel_links_add_capacity_and_keep_the_shorter_length():
+    edges = [E("U", "A", 2.0, 300, "wireless"), E("U", "A", 1.5, 1000, "fiber")]
+    p = agency_paths(compile_network(model_from_edges(edges, ["U"], {"a": ("A", 1)}))).paths["a"]
+    assert (p.bottleneck_mbps, p.length_km, set(p.media)) == (1300, 1.5, {"fiber", "wireless"})
+
+
+def test_agency_on_two_devices_uses_the_nearer_one():
+    edges = [E("U", "A", 5.0), E("U", "B", 1.0)]
+    m = model_from_edges(edges, ["U"], {"two": (("A", "B"), 1)})
+    assert agency_paths(compile_network(m)).paths["two"].device == "B"
+
+
+def test_two_uplinks_each_agency_goes_to_the_nearest():
+    edges = [E("U1", "A", 1.0), E("A", "B", 1.0), E("B", "U2", 0.5)]
+    m = model_from_edges(edges, ["U1", "U2"], {"a": ("A", 1), "b": ("B", 1)})
+    res = agency_paths(compile_network(m))
+    assert res.route("a") == ["A", "U1"]
+    assert res.route("b") == ["B", "U2"]
+
+
+def _widest_bruteforce(g: nx.Graph, target: str) -> float:
+    # largest c such that target is connected to ROOT using only edges of capacity >= c
+    best = 0.0
+    for c in sorted({d["capacity_mbps"] for _, _, d in g.edges(data=True)}):
+        h = nx.Graph([(u, v) for u, v, d in g.edges(data=True) if d["capacity_mbps"] >= c])
+        if target in h and ROOT in h and nx.has_path(h, ROOT, target):
+            best = c
+    return best
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=0, max_value=10_000), st.integers(min_value=8, max_value=60))
+def test_paths_match_networkx_dijkstra_and_bruteforce_widest(seed, n):
+    net = compile_network(synthetic_intranet(n, seed=seed, agency_share=0.5))
+    res = agency_paths(net)
+    g = net.to_networkx()
+    for u, v, d in g.edges(data=True):
+        d["w"] = d["length_km"] + 1e-6
+    dist, path = nx.single_source_dijkstra(g, ROOT, weight="w")
+    for k, code in enumerate(net.agency_codes):
+        p = res.paths[code]
+        dev = net.nodes[net.agency_nodes[k][0]]
+        assert p.reachable == (dev in dist)
+        if not p.reachable:
+            continue
+        hops = len(path[dev]) - 2  # minus the root and the virtual root edge
+        assert p.hops == hops
+        assert p.length_km == pytest.approx(dist[dev] - 1e-6 * (hops + 1), abs=1e-6)
+        if hops:
+            caps = [g.edges[a, b]["capacity_mbps"] for a, b in zip(path[dev][1:], path[dev][2:])]
+            assert p.bottleneck_mbps == min(caps)
+            assert p.widest_mbps == _widest_bruteforce(g, dev)

@@ -24,7 +24,7 @@ PREFIX = "nx-"
 ERROR_RE = re.compile(
     r"^(failure:|bad command name|syntax error|expected |input does not match|"
     r"no such item|invalid value|ambiguous value|value of .* out of range|"
-    r".*\(line \d+ column \d+\))",
+    r".*\(line \d+ column \d+\)).*$",
     re.MULTILINE,
 )
 

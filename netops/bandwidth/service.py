@@ -1,0 +1,200 @@
+"""The bandwidth manager's operations on real devices: diff, apply (audited), drift, boosts.
+
+Thin orchestration: plan and rendering are pure (other modules); sessions come from
+``collectors.connect.open_session`` through the lab connection map when there is one; every
+device failure is isolated to that device's result.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy.engine import Engine
+
+from netops.bandwidth import audit
+from netops.bandwidth.boosts import boost_window_key
+from netops.bandwidth.diff import QueueDiff
+from netops.bandwidth.enforce import ApplyResult, NetmikoIO, apply_target, plan_diff
+from netops.bandwidth.entries import ShaperTarget, find_shaper, shaper_target
+from netops.bandwidth.plan import BandwidthPlan, build_plan, require_valid
+from netops.endpoints import Endpoint, load_endpoints, resolve_endpoint
+from netops.errors import NetopsError, PlanError
+from netops.inventory.schema import Inventory
+from netops.secrets import SecretStore
+from netops.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BandwidthContext:
+    """Everything an operation needs; ``endpoints`` None means: the lab map if it exists."""
+
+    inventory: Inventory
+    settings: Settings
+    secrets: SecretStore
+    engine: Engine | None = None
+    endpoints: dict[str, Endpoint] | None = None
+    _ios: dict[str, NetmikoIO] = field(default_factory=dict)
+
+    def endpoint_map(self) -> dict[str, Endpoint] | None:
+        if self.endpoints is None:
+            path = self.settings.resolved_lab_map()
+            if path.exists():
+                self.endpoints = load_endpoints(path)
+        return self.endpoints
+
+    def plan(self, at: datetime | None = None) -> BandwidthPlan:
+        return build_plan(self.inventory, at or datetime.now(UTC))
+
+    def target(self, hostname: str, at: datetime | None = None) -> ShaperTarget:
+        return shaper_target(self.inventory, self.plan(at), find_shaper(self.inventory, hostname))
+
+    def io(self, hostname: str) -> NetmikoIO:
+        """A lazily opened session to ``hostname`` (reused for the whole operation)."""
+        if hostname not in self._ios:
+            from collectors.connect import open_session
+
+            device = self.inventory.device(hostname)
+            cred = next(c for c in self.inventory.credentials if c.name == device.credentials)
+            endpoint = resolve_endpoint(device, self.endpoint_map())
+
+            def opener() -> object:
+                conn = open_session(device, cred, self.secrets, endpoint, self.settings)
+                if cred.enable_ref is None:
+                    # no enable secret on record: IOS devices commonly use the login password
+                    conn.secret = self.secrets.resolve(cred.password_ref).reveal()
+                return conn
+
+            self._ios[hostname] = NetmikoIO(hostname, opener)
+        return self._ios[hostname]
+
+    def close(self) -> None:
+        for io in self._ios.values():
+            io.close()
+        self._ios.clear()
+
+
+def diff_device(ctx: BandwidthContext, hostname: str, at: datetime | None = None) -> QueueDiff:
+    """Plan vs what ``hostname`` holds now.  Raises NetopsError subclasses for the device."""
+    diff, _ = plan_diff(ctx.io(hostname), ctx.target(hostname, at))
+    return diff
+
+
+def apply_device(
+    ctx: BandwidthContext,
+    hostname: str,
+    *,
+    dry_run: bool = True,
+    actor: str | None = None,
+    at: datetime | None = None,
+) -> ApplyResult:
+    """Apply the plan to one shaper (dry run by default), audited when ``ctx.engine`` is set.
+
+    A plan with validation errors is refused (:class:`PlanError`) unless ``dry_run``.
+    """
+    started = datetime.now(UTC)
+    plan = ctx.plan(at)
+    if not dry_run:
+        require_valid(plan)
+    target = shaper_target(ctx.inventory, plan, find_shaper(ctx.inventory, hostname))
+    result = apply_target(ctx.io(hostname), target, dry_run=dry_run)
+    if ctx.engine is not None:
+        audit.record_push(
+            ctx.engine,
+            result,
+            actor=audit.current_actor(actor),
+            dry_run=dry_run,
+            started_at=started,
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class DriftResult:
+    device: str
+    diff: QueueDiff | None
+    error: str | None = None
+
+    @property
+    def drifted(self) -> bool:
+        return self.error is not None or (self.diff is not None and bool(self.diff.changes))
+
+
+def check_drift(ctx: BandwidthContext, at: datetime | None = None) -> list[DriftResult]:
+    """Diff every shaper against the plan; one device's failure is that device's result.
+
+    Recorded as :class:`DriftReport` rows when ``ctx.engine`` is set.
+    """
+    out = []
+    for shaper in ctx.inventory.shapers:
+        try:
+            res = DriftResult(shaper.device, diff_device(ctx, shaper.device, at))
+        except NetopsError as exc:
+            res = DriftResult(shaper.device, None, str(exc))
+        if ctx.engine is not None:
+            audit.record_drift(ctx.engine, res.device, res.diff, res.error)
+        out.append(res)
+    return out
+
+
+@dataclass(frozen=True)
+class BoostChange:
+    agency: str
+    window_key: str
+    event: str  # "applied" or "expired"
+
+
+def due_boost_events(
+    inventory: Inventory, now: datetime, already: set[tuple[str, str]]
+) -> list[BoostChange]:
+    """Boost windows that started (``applied``) or ended (``expired``) by ``now`` and are not in
+    ``already`` (set of (window_key, event)).  Pure."""
+    out = []
+    for a in inventory.agencies:
+        for b in a.quota.boosts:
+            key = boost_window_key(a.code, b)
+            if b.start <= now and (key, "applied") not in already:
+                out.append(BoostChange(a.code, key, "applied"))
+            if b.end <= now and (key, "expired") not in already:
+                out.append(BoostChange(a.code, key, "expired"))
+    return out
+
+
+def apply_boosts(
+    ctx: BandwidthContext, now: datetime | None = None, *, push: bool = True
+) -> list[BoostChange]:
+    """Scheduler job: record boost windows that started or ended and push the plan in force to
+    every shaper when something changed.  Needs ``ctx.engine``.  Returns the new events."""
+    if ctx.engine is None:
+        raise PlanError("apply_boosts needs a database to record boost events")
+    when = now or datetime.now(UTC)
+    events = due_boost_events(ctx.inventory, when, set())
+    fresh = [e for e in events if not audit.has_boost_event(ctx.engine, e.window_key, e.event)]
+    if not fresh:
+        return []
+    if push:
+        for shaper in ctx.inventory.shapers:
+            res = apply_device(ctx, shaper.device, dry_run=False, actor="scheduler:boosts", at=when)
+            if not res.ok:
+                log.warning("boost push to %s: %s (%s)", shaper.device, res.result, res.error)
+    recorded = []
+    for e in fresh:
+        agency = ctx.inventory.agency(e.agency)
+        boost = next(
+            b for b in agency.quota.boosts if boost_window_key(e.agency, b) == e.window_key
+        )
+        row = {
+            "agency_code": e.agency,
+            "window_key": e.window_key,
+            "event": e.event,
+            "at": when,
+            "maximum_down_mbps": boost.maximum_down_mbps,
+            "maximum_up_mbps": boost.maximum_up_mbps,
+            "reason": boost.reason,
+        }
+        if audit.record_boost_event(ctx.engine, row):
+            recorded.append(e)
+    return recorded

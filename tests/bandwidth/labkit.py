@@ -1,0 +1,42 @@
+"""Helpers for the lab integration tests: inventories with shapers on every platform, contexts,
+and reading a lab device's queue state directly (no SSH) to check what really arrived."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from netops.bandwidth.service import BandwidthContext
+from netops.inventory.schema import Inventory, Shaper
+from netops.secrets import SecretStore
+from netops.settings import Settings
+
+SHAPERS = {
+    "core1": Shaper(device="core1", lan_interface="ether2", wan_interface="ether1"),
+    "dist1": Shaper(
+        device="dist1", lan_interface="GigabitEthernet1/0/2", wan_interface="GigabitEthernet1/0/1"
+    ),
+    "rsud-gw": Shaper(device="rsud-gw", lan_interface="eth1", wan_interface="eth0"),
+}
+
+
+def with_shapers(inv: Inventory, *names: str) -> Inventory:
+    return inv.model_copy(update={"shapers": tuple(SHAPERS[n] for n in names)})
+
+
+def context(
+    inv: Inventory, lab: Any, secrets: SecretStore, tmp: Path, engine: Any = None
+) -> BandwidthContext:
+    settings = Settings(
+        loopback_only=True, data_dir=tmp, device_timeout_s=8.0, known_hosts=tmp / "known_hosts"
+    )
+    return BandwidthContext(inv, settings, secrets, engine=engine, endpoints=lab.endpoints)
+
+
+def ros_queues(lab: Any, hostname: str) -> dict[str, dict[str, str]]:
+    """name -> properties (plus comment/disabled) of the lab RouterOS's simple queues."""
+    cfg = lab.runtime(hostname).personality.config
+    return {
+        i.get("name"): {**i.values, "comment": i.comment, "disabled": str(i.disabled)}
+        for i in cfg.simple.items
+    }

@@ -1,0 +1,228 @@
+"""Enforcement against the device lab over real SSH (netmiko on the client, lab simulators)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from netops.bandwidth.enforce import apply_target
+from netops.bandwidth.service import apply_device, check_drift, diff_device
+from netops.inventory.schema import Inventory
+from netops.secrets import SecretStore
+from netops.storage.bandwidth_tables import BandwidthPush, DriftReport
+
+from .labkit import context, ros_queues, with_shapers
+
+pytestmark = [pytest.mark.lab]
+AT = datetime(2026, 1, 15, 2, 0, tzinfo=UTC)  # 10:00 WITA on a Thursday: office peak
+PEAK_S = datetime(2026, 1, 15, 2, 30, tzinfo=UTC).timestamp()
+
+
+def _lowered(inv: Inventory, code: str, down_mbps: float) -> Inventory:
+    agencies = tuple(
+        a.model_copy(
+            update={
+                "quota": a.quota.model_copy(
+                    update={"maximum_down_mbps": down_mbps, "guaranteed_down_mbps": 10}
+                )
+            }
+        )
+        if a.code == code
+        else a
+        for a in inv.agencies
+    )
+    return inv.model_copy(update={"agencies": agencies})
+
+
+def test_mikrotik_dry_run_changes_nothing_then_apply_reads_back_in_sync(
+    lab_factory: Any,
+    mini_inventory: Inventory,
+    lab_secrets: SecretStore,
+    tmp_path: Path,
+    engine: Any,
+) -> None:
+    lab = lab_factory(mini_inventory)
+    inv = with_shapers(mini_inventory, "core1")
+    ctx = context(inv, lab, lab_secrets, tmp_path, engine)
+    try:
+        dry = apply_device(ctx, "core1", at=AT, actor="tester")
+        assert dry.result == "dry-run" and len(dry.diff.actionable) == 12
+        assert ros_queues(lab, "core1") == {}
+        res = apply_device(ctx, "core1", dry_run=False, at=AT, actor="tester")
+        assert res.result == "applied", res.error
+        assert diff_device(ctx, "core1", AT).in_sync
+    finally:
+        ctx.close()
+    q = ros_queues(lab, "core1")
+    assert q["nx-a-rsud"]["max-limit"] == "80M/180M"
+    assert q["nx-a-rsud"]["parent"] == "nx-g-opd"
+    with Session(engine) as s:
+        rows = list(s.scalars(select(BandwidthPush).order_by(BandwidthPush.id)))
+    assert [(r.result, r.dry_run, r.actor) for r in rows] == [
+        ("dry-run", True, "tester"),
+        ("applied", False, "tester"),
+    ]
+    assert "+ a:rsud down rate 60M ceil 180M" in rows[1].diff_text
+
+
+def test_lab_rates_follow_the_new_limit_after_apply(
+    lab_factory: Any, mini_inventory: Inventory, lab_secrets: SecretStore, tmp_path: Path
+) -> None:
+    lab = lab_factory(mini_inventory)
+    before = lab.traffic.agency_rates(PEAK_S)["rsud"][0]
+    assert before > 40e6  # unshaped, rsud wants most of its 180 Mbit/s at 10:30 WITA
+    inv = _lowered(with_shapers(mini_inventory, "core1"), "rsud", 25)
+    ctx = context(inv, lab, lab_secrets, tmp_path)
+    try:
+        assert apply_device(ctx, "core1", dry_run=False, at=AT).result == "applied"
+    finally:
+        ctx.close()
+    after = lab.traffic.agency_rates(PEAK_S)["rsud"][0]
+    assert after <= 25e6 * 1.001
+    assert after > 20e6  # it still gets its limit, not less
+
+
+def test_cisco_apply_reads_back_and_shapes_the_lab(
+    lab_factory: Any, mini_inventory: Inventory, lab_secrets: SecretStore, tmp_path: Path
+) -> None:
+    lab = lab_factory(mini_inventory)
+    inv = _lowered(with_shapers(mini_inventory, "dist1"), "rsud", 30)
+    ctx = context(inv, lab, lab_secrets, tmp_path)
+    try:
+        res = apply_device(ctx, "dist1", dry_run=False, at=AT)
+        assert res.result == "applied", res.error
+        assert diff_device(ctx, "dist1", AT).in_sync
+    finally:
+        ctx.close()
+    assert lab.traffic.agency_rates(PEAK_S)["rsud"][0] <= 30e6 * 1.001
+    cfg = lab.runtime("dist1").personality.config
+    assert cfg.service_policies["GigabitEthernet1/0/2"]["output"] == "NX-DOWN"
+    assert set(cfg.policy_maps["NX-UP"]) == {"NX-diskominfo-UP", "NX-rsud-UP", "NX-kec-utara-UP"}
+
+
+def _ssh_ros(lab: Any, password: str, *commands: str) -> list[str]:
+    from netmiko import ConnectHandler
+
+    ep = lab.endpoints["core1"]
+    conn = ConnectHandler(
+        device_type="mikrotik_routeros",
+        host=ep.host,
+        port=ep.port,
+        username="netops",
+        password=password,
+    )
+    try:
+        return [conn.send_command(c) for c in commands]
+    finally:
+        conn.disconnect()
+
+
+def test_mikrotik_refusal_mid_apply_rolls_back_to_the_previous_queues(
+    lab_factory: Any,
+    mini_inventory: Inventory,
+    lab_secrets: SecretStore,
+    lab_password: str,
+    tmp_path: Path,
+    engine: Any,
+) -> None:
+    lab = lab_factory(mini_inventory)
+    inv = with_shapers(mini_inventory, "core1")
+    ctx = context(inv, lab, lab_secrets, tmp_path, engine)
+    try:
+        assert apply_device(ctx, "core1", dry_run=False, at=AT).result == "applied"
+        # Someone left a disabled queue with the name the next plan needs: RouterOS refuses the add.
+        _ssh_ros(
+            lab,
+            lab_password,
+            "/queue simple add name=nx-a-dinas-baru target=10.99.0.0/24 disabled=yes",
+        )
+        previous = ros_queues(lab, "core1")
+        plan_b = ctx.target("core1", AT)
+        new = [e for e in plan_b.entries if e.key == "a:kec-utara"]
+        extra = []
+        for code, net in (("dinas-aaa", "10.98.0.0/24"), ("dinas-baru", "10.99.0.0/24")):
+            import ipaddress
+
+            extra += [
+                replace(e, key=f"a:{code}", subnets=(ipaddress.IPv4Network(net),), label=code)
+                for e in new
+            ]
+        changed = tuple(
+            replace(e, ceil_bps=100_000_000) if e.key == "a:rsud" else e for e in plan_b.entries
+        ) + tuple(extra)
+        result = apply_target(ctx.io("core1"), replace(plan_b, entries=changed), dry_run=False)
+    finally:
+        ctx.close()
+    assert result.result == "rolled-back", result
+    assert "already have such name" in (result.error or "")
+    assert result.sent == 0 and any("nx-a-dinas-aaa" in c for c in result.rollback_commands)
+    assert ros_queues(lab, "core1") == previous  # exactly the queues from before the push
+
+
+def test_cisco_refusal_mid_apply_rolls_back(
+    lab_factory: Any, mini_inventory: Inventory, lab_secrets: SecretStore, tmp_path: Path
+) -> None:
+    lab = lab_factory(mini_inventory)
+    inv = with_shapers(mini_inventory, "dist1")
+    ctx = context(inv, lab, lab_secrets, tmp_path)
+    try:
+        assert apply_device(ctx, "dist1", dry_run=False, at=AT).result == "applied"
+        target = ctx.target("dist1", AT)
+        # diskominfo's ceil changes first (accepted), then rsud asks for a guarantee IOS refuses
+        # (bandwidth above 10,000,000 kbit/s).
+        bad = tuple(
+            replace(e, ceil_bps=90_000_000)
+            if e.key == "a:diskominfo" and e.direction == "down"
+            else replace(e, rate_bps=15_000_000_000)
+            if e.key == "a:rsud" and e.direction == "down"
+            else e
+            for e in target.entries
+        )
+        result = apply_target(ctx.io("dist1"), replace(target, entries=bad), dry_run=False)
+        assert result.result == "rolled-back", result
+        assert "refused" in (result.error or "")
+        assert diff_device(ctx, "dist1", AT).in_sync  # back to the plan applied before
+    finally:
+        ctx.close()
+    pc = lab.runtime("dist1").personality.config.policy_maps["NX-DOWN"]["NX-diskominfo-DOWN"]
+    assert pc.shape_average_bps == 150_000_000
+
+
+def test_drift_report_after_hand_edit_on_the_router(
+    lab_factory: Any,
+    mini_inventory: Inventory,
+    lab_secrets: SecretStore,
+    lab_password: str,
+    tmp_path: Path,
+    engine: Any,
+) -> None:
+    lab = lab_factory(mini_inventory)
+    inv = with_shapers(mini_inventory, "core1")
+    ctx = context(inv, lab, lab_secrets, tmp_path, engine)
+    try:
+        assert apply_device(ctx, "core1", dry_run=False, at=AT).result == "applied"
+        _ssh_ros(
+            lab,
+            lab_password,
+            '/queue simple set [find name="nx-a-rsud"] max-limit=10M/20M',
+            '/queue simple remove [find name="nx-a-kec-utara"]',
+            "/queue simple add name=tamu target=10.99.9.0/24 max-limit=1M/1M",
+        )
+        [report] = check_drift(ctx, AT)
+    finally:
+        ctx.close()
+    assert report.drifted and report.diff is not None
+    lines = [c.text() for c in report.diff.changes]
+    assert "~ a:rsud down: ceil_bps 20M -> 180M" in lines
+    assert "~ a:rsud up: ceil_bps 10M -> 80M" in lines
+    assert any(t.startswith("+ a:kec-utara down") for t in lines)
+    assert any(t.startswith("- x:tamu down") and "not created by netops" in t for t in lines)
+    with Session(engine) as s:
+        row = s.scalars(select(DriftReport)).one()
+    assert (row.in_sync, row.missing, row.differing, row.extra) == (False, 2, 2, 2)

@@ -93,7 +93,7 @@ def test_paths_match_networkx_dijkstra_and_bruteforce_widest(seed, n):
     net = compile_network(synthetic_intranet(n, seed=seed, agency_share=0.5))
     res = agency_paths(net)
     g = net.to_networkx()
-    for u, v, d in g.edges(data=True):
+    for _u, _v, d in g.edges(data=True):
         d["w"] = d["length_km"] + 1e-6
     dist, path = nx.single_source_dijkstra(g, ROOT, weight="w")
     for k, code in enumerate(net.agency_codes):
@@ -106,6 +106,9 @@ def test_paths_match_networkx_dijkstra_and_bruteforce_widest(seed, n):
         assert p.hops == hops
         assert p.length_km == pytest.approx(dist[dev] - 1e-6 * (hops + 1), abs=1e-6)
         if hops:
-            caps = [g.edges[a, b]["capacity_mbps"] for a, b in zip(path[dev][1:], path[dev][2:])]
+            caps = [
+                g.edges[a, b]["capacity_mbps"]
+                for a, b in zip(path[dev][1:], path[dev][2:], strict=False)
+            ]
             assert p.bottleneck_mbps == min(caps)
             assert p.widest_mbps == _widest_bruteforce(g, dev)

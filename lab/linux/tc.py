@@ -313,6 +313,11 @@ class TcConfig:
             U32Filter(parent, pref, head.get("protocol", "all"), matches, flowid, node)
         )
         self.state.config_changed()
+        # The class (and its ancestors) count this subnet's bytes from now on.
+        cid: tuple[int, int] | None = flowid
+        while cid is not None and cid in dev.classes:
+            self.class_octets(dev, dev.classes[cid])
+            cid = dev.classes[cid].parent
         return ""
 
     # -- what it means -----------------------------------------------------------------------

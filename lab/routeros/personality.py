@@ -277,12 +277,12 @@ class RouterOsPersonality(Personality):
                     item.values["network"] = str(
                         ipaddress.IPv4Interface(address).network.network_address
                     )
-        kind = "simple" if table is self.config.simple else "tree"
-        if table in (self.config.simple, self.config.tree):
-            for item in items:
-                if not item.baseline:
-                    self.config.start_counters(item, kind)
         self.state.config_changed()
+        # Queues count a flow from the moment it reaches them (new target, new mangle mark).
+        for queue in self.config.simple.items:
+            self.config.queue_counters(queue, "simple")
+        for queue in self.config.tree.items:
+            self.config.queue_counters(queue, "tree")
 
     def _table_print(self, table: Table, args: list[Word], width: int) -> str:
         mode, conditions, count_only = self._print_options(args)

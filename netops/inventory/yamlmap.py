@@ -94,9 +94,18 @@ def load_yaml_with_lines(path: Path) -> tuple[Any, LineMap]:
     return parse_yaml_with_lines(text, name)
 
 
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, name: str) -> Problem:
+    """A character YAML does not allow (control characters): say which and on which line."""
+    line = text.count("\n", 0, exc.position) + 1
+    return Problem(name, line, "", f"character #x{exc.character:04x} is not allowed in YAML")
+
+
 def parse_yaml_with_lines(text: str, name: str) -> tuple[Any, LineMap]:
     """Like :func:`load_yaml_with_lines` for text in memory; ``name`` is used in messages."""
-    loader = _LineLoader(text)
+    try:
+        loader = _LineLoader(text)
+    except yaml.reader.ReaderError as exc:
+        raise InventoryError([_reader_problem(exc, text, name)]) from None
     loader.name = name
     lines: dict[PathKey, int] = {}
     try:
@@ -110,6 +119,8 @@ def parse_yaml_with_lines(text: str, name: str) -> tuple[Any, LineMap]:
         raise InventoryError(
             [Problem(name, line, "", f"YAML syntax error: {exc.problem or exc}")]
         ) from None
+    except yaml.reader.ReaderError as exc:
+        raise InventoryError([_reader_problem(exc, text, name)]) from None
     except yaml.YAMLError as exc:
         raise InventoryError([Problem(name, 0, "", f"YAML error: {exc}")]) from None
     except RecursionError:

@@ -226,3 +226,27 @@ def test_drift_report_after_hand_edit_on_the_router(
     with Session(engine) as s:
         row = s.scalars(select(DriftReport)).one()
     assert (row.in_sync, row.missing, row.differing, row.extra) == (False, 2, 2, 2)
+
+
+def test_linux_tc_apply_reads_back_and_shapes_the_lab(
+    lab_factory: Any, mini_inventory: Inventory, lab_secrets: SecretStore, tmp_path: Path
+) -> None:
+    lab = lab_factory(mini_inventory)
+    inv = _lowered(with_shapers(mini_inventory, "rsud-gw"), "rsud", 35)
+    ctx = context(inv, lab, lab_secrets, tmp_path)
+    try:
+        assert apply_device(ctx, "rsud-gw", at=AT).result == "dry-run"
+        res = apply_device(ctx, "rsud-gw", dry_run=False, at=AT)
+        assert res.result == "applied", res.error
+        assert res.commands[0] == "tc qdisc replace dev eth1 root handle 1: htb r2q 10"
+        assert diff_device(ctx, "rsud-gw", AT).in_sync
+        # a second push finds nothing to do
+        assert apply_device(ctx, "rsud-gw", dry_run=False, at=AT).result == "no-change"
+        # a changed plan rebuilds the download tree: delete, then build again
+        inv2 = _lowered(inv, "rsud", 45)
+        ctx.inventory = inv2
+        res2 = apply_device(ctx, "rsud-gw", dry_run=False, at=AT)
+        assert res2.result == "applied" and res2.commands[0] == "tc qdisc del dev eth1 root"
+    finally:
+        ctx.close()
+    assert 40e6 < lab.traffic.agency_rates(PEAK_S)["rsud"][0] <= 45e6 * 1.001

@@ -155,3 +155,27 @@ def test_reboot_resets_uptime_and_counters(mini_lab: Lab, lab_password: str) -> 
         conn.disconnect()  # type: ignore[attr-defined]
     assert int(after["rx-byte"]) < int(before["rx-byte"])
     assert resource["uptime_weeks"] == "" and resource["uptime_days"] == ""
+
+
+def _rate_bps(text: str) -> float:
+    units = {"bps": 1.0, "kbps": 1e3, "Mbps": 1e6, "Gbps": 1e9}
+    for suffix, mult in sorted(units.items(), key=lambda kv: -len(kv[0])):
+        if text.endswith(suffix):
+            return float(text[: -len(suffix)]) * mult
+    raise ValueError(text)
+
+
+def test_pushing_a_queue_caps_the_measured_rate(core1: object, mini_lab: Lab) -> None:
+    state = mini_lab.state("core1")
+    unshaped_bps = state.subnet_rate_bps("10.10.2.0/24", "down")
+    assert unshaped_bps > 200_000  # the hospital always moves more than 200 kbit/s
+    assert (
+        _send(core1, "/queue simple add name=rsud-tight target=10.10.2.0/24 max-limit=100k/200k")
+        == ""
+    )
+    (record,) = parse_records(_send(core1, "/queue simple print stats where name=rsud-tight"))
+    up, down = (_rate_bps(x) for x in record["rate"].split("/"))
+    assert down <= 200_000 < unshaped_bps
+    assert up <= 100_000
+    assert _send(core1, "/queue simple remove [find name=rsud-tight]") == ""
+    assert state.subnet_rate_bps("10.10.2.0/24", "down") > 200_000

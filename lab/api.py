@@ -87,7 +87,6 @@ class Lab:
             caps=lambda name: (
                 self.runtimes[name].personality.shaping_caps() if name in self.runtimes else []
             ),
-            version=lambda name: self.states[name].config_version if name in self.states else 0,
         )
         self._server = LabServer(self.runtimes, host)
         self._ports = ports

@@ -34,9 +34,12 @@ Clock = Callable[[], float]
 MEAN_PACKET_OCTETS = 700
 # Background chatter every up interface carries (ARP, LLDP, STP, management), bit/s.
 BACKGROUND_BPS = (4_000.0, 40_000.0)
-# Integrate idle gaps in steps of at most this many seconds (the daily curve varies slowly).
-INTEGRATION_STEP_S = 60.0
+# Integrate idle gaps on a grid of this many seconds (the daily curve varies slowly), with at
+# most MAX_INTEGRATION_STEPS pieces (the grid coarsens for long gaps).
+INTEGRATION_STEP_S = 60
 MAX_INTEGRATION_STEPS = 48
+# Counters at the first read hold the time since boot at this share of the current rate.
+BOOT_AVERAGE_SHARE = 0.35
 
 DEFAULT_MODEL = {
     "cisco_ios": "WS-C3850-24T",
@@ -251,24 +254,37 @@ class DeviceState:
         """Personalities call this after a change that may alter their shaping caps."""
         self.sync()
         self.config_version += 1
+        notify = getattr(self.traffic, "config_changed", None)
+        if notify is not None:
+            notify(self.hostname)
 
     # -- counters --------------------------------------------------------------------------
     def sync(self) -> None:
-        """Advance every interface's counters to now by integrating the traffic rates."""
+        """Advance every interface's counters to now by integrating the traffic rates.
+
+        The first read fills counters with traffic since boot at a share of the current rate;
+        later reads integrate piecewise over a time grid shared by all devices (so the traffic
+        model computes each instant once for the whole lab)."""
         now = self.clock()
         last = self._last_sync_s
         self._last_sync_s = now
-        if last is None or now <= last:
+        if last is None:
             self._refresh_rates(now)
-            return
-        elapsed = now - last
-        steps = min(MAX_INTEGRATION_STEPS, max(1, math.ceil(elapsed / INTEGRATION_STEP_S)))
-        dt = elapsed / steps
-        for i in range(1, steps + 1):
-            self._refresh_rates(last + i * dt)
+            since_boot = self.uptime_s() * BOOT_AVERAGE_SHARE
             for iface in self.interfaces.values():
                 if iface.oper_up:
-                    _accumulate(iface, dt, self.rng)
+                    _accumulate(iface, since_boot, self.rng)
+            return
+        if now <= last:
+            self._refresh_rates(now)
+            return
+        prev = last
+        for t in grid_points(last, now):
+            self._refresh_rates(t)
+            for iface in self.interfaces.values():
+                if iface.oper_up:
+                    _accumulate(iface, t - prev, self.rng)
+            prev = t
 
     def _refresh_rates(self, t_s: float) -> None:
         for iface in self.interfaces.values():
@@ -302,13 +318,10 @@ class DeviceState:
             # First read: pretend the current rate has held for a few minutes so queues that
             # were just created still show plausible, non-zero totals.
             last = now - min(300.0, self.uptime_s())
-        if now > last:
-            elapsed = now - last
-            steps = min(MAX_INTEGRATION_STEPS, max(1, math.ceil(elapsed / INTEGRATION_STEP_S)))
-            dt = elapsed / steps
-            for i in range(1, steps + 1):
-                rate = self.traffic.subnet_rate_bps(self.hostname, net, direction, last + i * dt)
-                total += rate * dt / 8.0
+        prev = last
+        for t in grid_points(last, now) if now > last else []:
+            total += self.traffic.subnet_rate_bps(self.hostname, net, direction, t) * (t - prev) / 8
+            prev = t
         self._subnet_octets[key] = total
         self._subnet_last_s[key] = now
         return int(total)
@@ -339,6 +352,19 @@ class DeviceState:
             iface.reset_counters()
         self._subnet_octets.clear()
         self._subnet_last_s = {k: self.boot_time_s for k in self._subnet_last_s}
+
+
+def grid_points(start_s: float, end_s: float) -> list[float]:
+    """Times after ``start_s`` up to and including ``end_s``: multiples of a grid step (60 s,
+    coarsened to keep at most MAX_INTEGRATION_STEPS pieces), then ``end_s`` itself."""
+    step = INTEGRATION_STEP_S
+    span = end_s - start_s
+    if span > step * (MAX_INTEGRATION_STEPS - 1):
+        step *= math.ceil(span / (step * (MAX_INTEGRATION_STEPS - 1)))
+    first = (math.floor(start_s / step) + 1) * step
+    points = [float(t) for t in range(int(first), int(math.ceil(end_s)), step) if t < end_s]
+    points.append(end_s)
+    return points
 
 
 def _accumulate(iface: InterfaceState, dt_s: float, rng: random.Random) -> None:
@@ -463,9 +489,6 @@ def build_states(
         b_if.ipv4 = b_if.ipv4 or ipaddress.IPv4Interface(f"{base + 2}/30")
         a_state._peers_lldp[a_if.name] = _neighbor_entry(a_if.name, b_state, b_if)
         b_state._peers_lldp[b_if.name] = _neighbor_entry(b_if.name, a_state, a_if)
-    for st in states.values():
-        # Counters hold everything since boot, as on a real device, from the first read on.
-        st._last_sync_s = st.boot_time_s
     return states
 
 

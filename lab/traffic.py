@@ -103,15 +103,24 @@ class TrafficModel:
                 )
         self._path_devices = sorted({d for p in self.paths.values() for d in p.devices})
         self._caps: Callable[[str], list[ShapingCap]] = lambda _name: []
-        self._version: Callable[[str], int] = lambda _name: 0
-        self._cache: OrderedDict[tuple[float, tuple[int, ...]], dict[str, tuple[float, float]]]
+        self.generation = 0
+        self._cache: OrderedDict[tuple[float, int], dict[str, tuple[float, float]]]
         self._cache = OrderedDict()
         self._bursts: dict[tuple[str, str, int], float] = {}
 
-    def bind(self, caps: Callable[[str], list[ShapingCap]], version: Callable[[str], int]) -> None:
-        """Where to read each device's shaping caps and its configuration version from."""
+    def bind(
+        self,
+        caps: Callable[[str], list[ShapingCap]],
+        version: Callable[[str], int] | None = None,
+    ) -> None:
+        """Where to read each device's shaping caps from (``version`` is accepted for
+        compatibility; changes are signalled through :meth:`config_changed`)."""
         self._caps = caps
-        self._version = version
+        self.config_changed("*")
+
+    def config_changed(self, hostname: str) -> None:
+        """A device's configuration changed: recompute allocations from now on."""
+        self.generation += 1
         self._cache.clear()
 
     # -- demand ------------------------------------------------------------------------------
@@ -137,7 +146,9 @@ class TrafficModel:
     # -- allocation ----------------------------------------------------------------------------
     def agency_rates(self, t_s: float) -> dict[str, tuple[float, float]]:
         """code -> (down, up) bit/s actually flowing at ``t_s``."""
-        key = (round(t_s, 3), tuple(self._version(d) for d in self._path_devices))
+        # One-second resolution: every device synced within the same second shares the result.
+        t_s = float(math.floor(t_s))
+        key = (t_s, self.generation)
         hit = self._cache.get(key)
         if hit is not None:
             return hit

@@ -9,7 +9,7 @@ is taken to hold until the next sample (and for ``last_step_s`` after the last).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -160,7 +160,7 @@ def uplink_view(series: Series, capacity_bps: float, cost_idr_per_month: int) ->
 
 
 def plan_usage(
-    plan: BandwidthPlan, direction: Direction, series_by_code: dict[str, Series]
+    plan: BandwidthPlan, direction: Direction, series_by_code: Mapping[str, Series]
 ) -> list[AgencyUsage]:
     """Usage of every agency of the plan (agencies without a series get ``no-data``)."""
     return [

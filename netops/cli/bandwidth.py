@@ -1,0 +1,503 @@
+"""``netops bandwidth``: plan, shares, usage, diff, apply, drift, boost.
+
+Text tables by default, ``--json`` for machines.  ``apply`` is a dry run unless ``--no-dry-run``.
+Exit codes: 0 ok; 1 problems found (invalid plan, drift, failed push); 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from netops.settings import get_settings
+
+if TYPE_CHECKING:
+    from netops.bandwidth.plan import BandwidthPlan
+    from netops.bandwidth.service import BandwidthContext
+    from netops.inventory.loader import LoadedInventory
+
+INVENTORY_OPT = click.option(
+    "--inventory",
+    "-i",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="inventory.yaml (default: NETOPS_INVENTORY).",
+)
+JSON_OPT = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+AT_OPT = click.option(
+    "--at",
+    type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d"]),
+    default=None,
+    help="Evaluate the plan at this moment (boosts), e.g. 2026-06-03T09:00:00+0800.",
+)
+
+
+def _load(path: Path | None) -> LoadedInventory:
+    from netops.inventory.loader import load_inventory
+
+    p = path if path is not None else get_settings().inventory
+    if not p.is_file():
+        raise click.UsageError(f"inventory file not found: {p}")
+    return load_inventory(p)
+
+
+def _when(at: datetime | None) -> datetime:
+    if at is None:
+        return datetime.now(UTC)
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def _context(loaded: LoadedInventory, with_db: bool = True) -> BandwidthContext:
+    from netops.bandwidth.service import BandwidthContext
+    from netops.secrets import SecretStore
+
+    settings = get_settings()
+    engine = None
+    if with_db:
+        from netops.storage.db import open_database
+
+        engine = open_database(settings)
+    return BandwidthContext(
+        loaded.inventory, settings, SecretStore.from_env(settings.secrets_file), engine=engine
+    )
+
+
+def _emit(data: Any) -> None:
+    click.echo(json.dumps(data, indent=1, default=str))
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> None:
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
+    ]
+    click.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
+    for r in rows:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
+
+
+def _m(x: float | None) -> str:
+    return "-" if x is None else f"{x:g}"
+
+
+@click.group()
+def bandwidth() -> None:
+    """Agency quotas: plan, shares, usage, diff, apply, drift, boost."""
+
+
+@bandwidth.command()
+@INVENTORY_OPT
+@AT_OPT
+@JSON_OPT
+def plan(inventory: Path | None, at: datetime | None, as_json: bool) -> None:
+    """The uplink -> group -> agency tree with its numbers and validation problems."""
+    from netops.bandwidth.plan import build_plan, locate, validate_plan
+
+    loaded = _load(inventory)
+    p = build_plan(loaded.inventory, _when(at))
+    problems = locate(validate_plan(p, loaded.source), loaded.lines, loaded.source)
+    if as_json:
+        _emit({"nodes": [_node(n) for n in p.nodes()], "problems": [str(x) for x in problems]})
+    else:
+        _print_tree(p)
+        for x in problems:
+            click.echo(str(x), err=True)
+    if any(x.severity == "error" for x in problems):
+        sys.exit(1)
+
+
+def _node(n: Any) -> dict[str, Any]:
+    d = asdict(n)
+    d["subnets"] = [str(s) for s in n.subnets]
+    d.pop("path", None)
+    return d
+
+
+def _print_tree(p: BandwidthPlan) -> None:
+    def line(n: Any, indent: str) -> str:
+        boost = " [boost]" if n.boosted else ""
+        prio = f" prio {n.priority}" if n.kind == "agency" else ""
+        return (
+            f"{indent}{n.code}{boost}: down {_m(n.guaranteed_down_mbps)}/"
+            f"{_m(n.maximum_down_mbps)} up {_m(n.guaranteed_up_mbps)}/"
+            f"{_m(n.maximum_up_mbps)} Mbps{prio}"
+        )
+
+    click.echo(line(p.root, "") + " (guaranteed/maximum)")
+    for g in p.groups:
+        click.echo(line(g, "  "))
+        for a in p.children(g.key):
+            click.echo(
+                line(a, "    ") + (f"  {', '.join(map(str, a.subnets))}" if a.subnets else "")
+            )
+    for a in p.children("root"):
+        if a.kind == "agency":
+            click.echo(line(a, "  ? "))
+
+
+@bandwidth.command()
+@INVENTORY_OPT
+@AT_OPT
+@click.option(
+    "--demand",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="JSON or YAML mapping agency code -> {down: Mbps, up: Mbps} (or a number).",
+)
+@click.option("--from-db", is_flag=True, help="Use the latest measured queue rates.")
+@JSON_OPT
+def shares(
+    inventory: Path | None, at: datetime | None, demand: Path | None, from_db: bool, as_json: bool
+) -> None:
+    """Promised / getting now / would get at full contention, per agency."""
+    from netops.bandwidth.shares import fair_shares
+
+    loaded = _load(inventory)
+    when = _when(at)
+    ctx = _context(loaded, with_db=from_db)
+    p = ctx.plan(when)
+    demands: dict[str, dict[str, float]] = {"down": {}, "up": {}}
+    if demand is not None:
+        demands = _read_demand(demand)
+    elif from_db:
+        demands = _db_demand(ctx, p, when)
+    tables = []
+    for d in ("down", "up"):
+        given = demands[d] if (demand is not None or from_db) else None
+        tables.append(fair_shares(p, d, given))
+    if as_json:
+        _emit([asdict(t) for t in tables])
+        return
+    for t in tables:
+        click.echo(
+            f"{t.direction}: uplink {t.uplink_mbps:g} Mbps, in use now {t.total_now_mbps:.1f}"
+            + (" (OVERSUBSCRIBED)" if t.oversubscribed else "")
+        )
+        _table(
+            [
+                "agency",
+                "group",
+                "prio",
+                "promised g/max",
+                "demand",
+                "getting now",
+                "at full contention",
+            ],
+            [
+                [
+                    r.code,
+                    r.group,
+                    str(r.priority),
+                    f"{r.guaranteed_mbps:g}/{r.maximum_mbps:g}",
+                    _m(r.demand_mbps),
+                    f"{r.getting_now_mbps:.1f}",
+                    f"{r.full_contention_mbps:.1f}",
+                ]
+                for r in t.rows
+            ],
+        )
+        click.echo("")
+
+
+def _read_demand(path: Path) -> dict[str, dict[str, float]]:
+    import yaml
+
+    from netops.errors import NetopsError
+
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        out: dict[str, dict[str, float]] = {"down": {}, "up": {}}
+        for code, v in dict(raw).items():
+            if isinstance(v, int | float):
+                out["down"][str(code)] = float(v)
+            else:
+                for d in ("down", "up"):
+                    if d in v:
+                        out[d][str(code)] = float(v[d])
+        return out
+    except (OSError, yaml.YAMLError, TypeError, ValueError, AttributeError) as exc:
+        raise NetopsError(
+            f"{path}: not a demand file (code: {{down: Mbps, up: Mbps}}): {exc}"
+        ) from None
+
+
+def _series(
+    ctx: BandwidthContext, p: BandwidthPlan, since: datetime, until: datetime
+) -> dict[str, dict[str, list[tuple[float, float]]]]:
+    """Measured per-agency queue rates (MikroTik simple queue samples of the shapers)."""
+    from sqlalchemy.orm import Session
+
+    from netops.bandwidth.mikrotik import queue_name
+    from netops.storage.telemetry import queue_rate_series
+
+    out: dict[str, dict[str, list[tuple[float, float]]]] = {"down": {}, "up": {}}
+    assert ctx.engine is not None
+    with Session(ctx.engine) as s:
+        for shaper in ctx.inventory.shapers:
+            for a in p.agencies:
+                pts = queue_rate_series(s, shaper.device, queue_name(a.key), since, until)
+                for pt in pts:
+                    t = pt.at.timestamp()
+                    if pt.rate_down_bps is not None:
+                        out["down"].setdefault(a.code, []).append((t, pt.rate_down_bps))
+                    if pt.rate_up_bps is not None:
+                        out["up"].setdefault(a.code, []).append((t, pt.rate_up_bps))
+    return out
+
+
+def _db_demand(
+    ctx: BandwidthContext, p: BandwidthPlan, when: datetime
+) -> dict[str, dict[str, float]]:
+    series = _series(ctx, p, when - timedelta(minutes=15), when + timedelta(seconds=1))
+    return {d: {c: v[-1][1] / 1e6 for c, v in series[d].items() if v} for d in series}
+
+
+@bandwidth.command()
+@INVENTORY_OPT
+@click.option("--agency", default=None, help="Only this agency code.")
+@click.option("--period", type=click.Choice(["day", "month"]), default="day")
+@AT_OPT
+@JSON_OPT
+def usage(
+    inventory: Path | None, agency: str | None, period: str, at: datetime | None, as_json: bool
+) -> None:
+    """Usage against quota from stored queue rates; re-allocation; the uplink view."""
+    from netops.bandwidth.usage import plan_usage, suggest_reallocation, uplink_view
+
+    loaded = _load(inventory)
+    when = _when(at)
+    ctx = _context(loaded)
+    p = ctx.plan(when)
+    since = when - (timedelta(days=1) if period == "day" else timedelta(days=30))
+    series = _series(ctx, p, since, when)
+    out: dict[str, Any] = {}
+    for d in ("down", "up"):
+        rows = plan_usage(p, d, series[d])
+        if agency:
+            rows = [r for r in rows if r.code == agency]
+        total: dict[float, float] = {}
+        for pts in series[d].values():
+            for t, r in pts:
+                total[t] = total.get(t, 0.0) + r
+        out[d] = {
+            "agencies": [asdict(r) for r in rows],
+            "reallocation": [asdict(r) for r in suggest_reallocation(rows, p.root.maximum_mbps(d))],
+            "uplink": asdict(
+                uplink_view(
+                    sorted(total.items()), p.root.maximum_mbps(d) * 1e6, p.cost_idr_per_month
+                )
+            ),
+        }
+    if as_json:
+        _emit(out)
+        return
+    for d, block in out.items():
+        up = block["uplink"]
+        click.echo(
+            f"{d}: uplink {up['capacity_bps'] / 1e6:g} Mbps, now {up['current_bps'] / 1e6:.1f}"
+            f", p95 {up['p95_bps'] / 1e6:.1f}, peak hour {up['peak_hour_wita']} WITA, "
+            f"Rp {up['cost_idr_per_mbps']:,.0f} per Mbps/month"
+        )
+        _table(
+            ["agency", "g/max Mbps", "now", "p95", f"volume/{period} GB", "min at cap", "status"],
+            [
+                [
+                    r["code"],
+                    f"{r['guaranteed_bps'] / 1e6:g}/{r['maximum_bps'] / 1e6:g}",
+                    f"{r['current_bps'] / 1e6:.1f}",
+                    f"{r['p95_bps'] / 1e6:.1f}",
+                    f"{r['volume_octets'] / 1e9:.2f}",
+                    f"{r['minutes_at_cap']:.0f}",
+                    r["status"],
+                ]
+                for r in block["agencies"]
+            ],
+        )
+        click.echo("")
+
+
+@bandwidth.command()
+@click.argument("device")
+@INVENTORY_OPT
+@AT_OPT
+@JSON_OPT
+def diff(device: str, inventory: Path | None, at: datetime | None, as_json: bool) -> None:
+    """What DEVICE holds against the plan (exit 1 when it differs)."""
+    from netops.bandwidth.service import diff_device
+
+    ctx = _context(_load(inventory), with_db=False)
+    try:
+        d = diff_device(ctx, device, _when(at))
+    finally:
+        ctx.close()
+    if as_json:
+        _emit({"device": device, "in_sync": d.in_sync, "changes": [c.text() for c in d.changes]})
+    else:
+        click.echo(d.text())
+    if not d.in_sync:
+        sys.exit(1)
+
+
+@bandwidth.command()
+@click.argument("device")
+@INVENTORY_OPT
+@AT_OPT
+@click.option(
+    "--dry-run/--no-dry-run",
+    default=True,
+    show_default=True,
+    help="Only show the commands (default) or push them.",
+)
+@click.option("--actor", default=None, help="Who pushes (default: the OS user); audited.")
+@JSON_OPT
+def apply(
+    device: str,
+    inventory: Path | None,
+    at: datetime | None,
+    dry_run: bool,
+    actor: str | None,
+    as_json: bool,
+) -> None:
+    """Push the plan to DEVICE: read back, diff, send, verify; roll back if a step fails."""
+    from netops.bandwidth.service import apply_device
+
+    ctx = _context(_load(inventory))
+    try:
+        res = apply_device(ctx, device, dry_run=dry_run, actor=actor, at=_when(at))
+    finally:
+        ctx.close()
+    if as_json:
+        _emit(
+            {
+                "device": device,
+                "result": res.result,
+                "error": res.error,
+                "diff": [c.text() for c in res.diff.changes],
+                "commands": list(res.commands),
+                "rollback_commands": list(res.rollback_commands),
+            }
+        )
+    else:
+        click.echo(res.diff.text())
+        if res.commands:
+            click.echo("commands:" if not dry_run else "commands (dry run, not sent):")
+            for c in res.commands:
+                click.echo(f"  {c}")
+        click.echo(f"result: {res.result}" + (f" ({res.error})" if res.error else ""))
+    if not res.ok:
+        sys.exit(1)
+
+
+@bandwidth.command()
+@INVENTORY_OPT
+@AT_OPT
+@JSON_OPT
+def drift(inventory: Path | None, at: datetime | None, as_json: bool) -> None:
+    """Every shaper against the plan: missing, extra and differing queues (exit 1 on drift)."""
+    from netops.bandwidth.service import check_drift
+
+    ctx = _context(_load(inventory))
+    try:
+        results = check_drift(ctx, _when(at))
+    finally:
+        ctx.close()
+    if as_json:
+        _emit(
+            [
+                {
+                    "device": r.device,
+                    "drifted": r.drifted,
+                    "error": r.error,
+                    "changes": [c.text() for c in r.diff.changes] if r.diff else [],
+                }
+                for r in results
+            ]
+        )
+    else:
+        for r in results:
+            click.echo(
+                f"{r.device}: error: {r.error}"
+                if r.error
+                else r.diff.text()
+                if r.diff
+                else r.device
+            )
+    if any(r.drifted for r in results):
+        sys.exit(1)
+
+
+@bandwidth.group()
+def boost() -> None:
+    """Time-limited raises of an agency's maximum."""
+
+
+@boost.command("list")
+@INVENTORY_OPT
+@AT_OPT
+@JSON_OPT
+def boost_list(inventory: Path | None, at: datetime | None, as_json: bool) -> None:
+    """Boosts in the inventory with their state at --at (default now)."""
+    when = _when(at)
+    rows: list[dict[str, Any]] = []
+    for a in _load(inventory).inventory.agencies:
+        for b in a.quota.boosts:
+            state = "active" if b.start <= when < b.end else "ended" if b.end <= when else "planned"
+            rows.append(
+                {
+                    "agency": a.code,
+                    "start": b.start.isoformat(),
+                    "end": b.end.isoformat(),
+                    "maximum_down_mbps": b.maximum_down_mbps,
+                    "maximum_up_mbps": b.maximum_up_mbps,
+                    "reason": b.reason or "",
+                    "state": state,
+                }
+            )
+    if as_json:
+        _emit(rows)
+        return
+    _table(
+        ["agency", "start", "end", "max down", "max up", "state", "reason"],
+        [
+            [
+                r["agency"],
+                r["start"],
+                r["end"],
+                _m(r["maximum_down_mbps"]),
+                _m(r["maximum_up_mbps"]),
+                r["state"],
+                r["reason"],
+            ]
+            for r in rows
+        ],
+    )
+
+
+@boost.command("add")
+@click.argument("agency")
+@click.option("--start", required=True, type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z"]))
+@click.option("--end", required=True, type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z"]))
+@click.option("--max-down", type=float, default=None, help="Maximum download Mbps while active.")
+@click.option("--max-up", type=float, default=None, help="Maximum upload Mbps while active.")
+@click.option("--reason", default=None)
+@INVENTORY_OPT
+def boost_add(
+    agency: str,
+    start: datetime,
+    end: datetime,
+    max_down: float | None,
+    max_up: float | None,
+    reason: str | None,
+    inventory: Path | None,
+) -> None:
+    """Add a boost to AGENCY in inventory.yaml (validated before the file is rewritten)."""
+    from netops.bandwidth.boost_edit import add_boost
+
+    path = inventory if inventory is not None else get_settings().inventory
+    add_boost(path, agency, start, end, max_down, max_up, reason)
+    click.echo(f"boost added to {agency} in {path}")

@@ -1,0 +1,157 @@
+"""``netops bandwidth`` end to end: plan, shares, boost list/add, apply/diff/drift on the lab."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from netops.cli.main import cli
+from netops.endpoints import save_endpoints
+from netops.inventory.loader import load_inventory
+
+from .conftest import MINI
+
+
+@pytest.fixture
+def inv_copy(tmp_path: Path) -> Path:
+    dst = tmp_path / "inventory.yaml"
+    shutil.copy(MINI, dst)
+    return dst
+
+
+def _run(args: list[str], env: dict[str, str] | None = None) -> Any:
+    return CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
+
+
+def test_plan_prints_the_tree_and_exits_1_on_an_invalid_plan(inv_copy: Path) -> None:
+    ok = _run(["bandwidth", "plan", "-i", str(inv_copy)])
+    assert ok.exit_code == 0 and "rsud: down 60/180 up 30/80 Mbps prio 1" in ok.output
+    text = inv_copy.read_text().replace("down_mbps: 200", "down_mbps: 100", 1)
+    inv_copy.write_text(text)
+    bad = _run(["bandwidth", "plan", "-i", str(inv_copy)])
+    assert bad.exit_code == 1
+    assert "above the uplink capacity 100 Mbps" in bad.output
+
+
+def test_shares_with_a_demand_file_as_json(inv_copy: Path, tmp_path: Path) -> None:
+    demand = tmp_path / "demand.yaml"
+    demand.write_text("diskominfo: {down: 500}\nrsud: {down: 10}\nkec-utara: {down: 500}\n")
+    res = _run(
+        [
+            "bandwidth",
+            "shares",
+            "-i",
+            str(inv_copy),
+            "--demand",
+            str(demand),
+            "--at",
+            "2026-01-15",
+            "--json",
+        ]
+    )
+    assert res.exit_code == 0, res.output
+    down = json.loads(res.output)[0]
+    now = {r["code"]: round(r["getting_now_mbps"], 3) for r in down["rows"]}
+    assert now == {"diskominfo": 150, "rsud": 10, "kec-utara": 40}
+
+
+def test_boost_add_keeps_the_file_and_validates(inv_copy: Path) -> None:
+    before = inv_copy.read_text()
+    res = _run(
+        [
+            "bandwidth",
+            "boost",
+            "add",
+            "diskominfo",
+            "-i",
+            str(inv_copy),
+            "--start",
+            "2026-07-01T00:00:00+0800",
+            "--end",
+            "2026-07-08T00:00:00+0800",
+            "--max-down",
+            "180",
+            "--reason",
+            'Lomba "Inovasi" #1',
+        ]
+    )
+    assert res.exit_code == 0, res.output
+    after = inv_copy.read_text()
+    # only the diskominfo quota line changed; comments kept
+    changed = [
+        (a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b
+    ]
+    assert len(changed) == 1 and "boosts: [{start:" in changed[0][1]
+    boost = load_inventory(inv_copy).inventory.agency("diskominfo").quota.boosts[0]
+    assert boost.maximum_down_mbps == 180 and boost.reason == 'Lomba "Inovasi" #1'
+    # block-style quota with an existing boost: appended as a second item
+    res2 = _run(
+        [
+            "bandwidth",
+            "boost",
+            "add",
+            "kec-utara",
+            "-i",
+            str(inv_copy),
+            "--start",
+            "2026-08-01T00:00:00+0800",
+            "--end",
+            "2026-08-02T00:00:00+0800",
+            "--max-up",
+            "40",
+        ]
+    )
+    assert res2.exit_code == 0, res2.output
+    assert len(load_inventory(inv_copy).inventory.agency("kec-utara").quota.boosts) == 2
+
+
+def test_invalid_boost_is_refused_and_the_file_left_alone(inv_copy: Path) -> None:
+    before = inv_copy.read_text()
+    res = _run(
+        [
+            "bandwidth",
+            "boost",
+            "add",
+            "rsud",
+            "-i",
+            str(inv_copy),
+            "--start",
+            "2026-07-08T00:00:00+0800",
+            "--end",
+            "2026-07-01T00:00:00+0800",
+            "--max-down",
+            "100",
+        ]
+    )
+    assert res.exit_code == 1
+    assert "before it starts" in res.output and "inventory.yaml:" in res.output
+    assert inv_copy.read_text() == before
+
+
+@pytest.mark.lab
+def test_apply_is_a_dry_run_by_default_then_pushes_and_drift_is_clean(
+    lab_factory: Any, mini_inventory: Any, lab_password: str, tmp_path: Path, inv_copy: Path
+) -> None:
+    lab = lab_factory(mini_inventory)
+    save_endpoints(tmp_path / "lab-map.json", lab.endpoints)
+    env = {
+        "NETOPS_DATA_DIR": str(tmp_path),
+        "NETOPS_LAB_MAP": str(tmp_path / "lab-map.json"),
+        "NETOPS_LOOPBACK_ONLY": "1",
+        "NETOPS_LAB_PASSWORD": lab_password,
+    }
+    inv = ["-i", str(inv_copy), "--at", "2026-01-15"]
+    dry = _run(["bandwidth", "apply", "core1", *inv], env)
+    assert dry.exit_code == 0 and "dry run, not sent" in dry.output
+    assert "result: dry-run" in dry.output
+    assert _run(["bandwidth", "diff", "core1", *inv], env).exit_code == 1
+    push = _run(["bandwidth", "apply", "core1", "--no-dry-run", "--actor", "ops", *inv], env)
+    assert push.exit_code == 0 and "result: applied" in push.output, push.output
+    assert _run(["bandwidth", "diff", "core1", *inv], env).exit_code == 0
+    drift = _run(["bandwidth", "drift", *inv, "--json"], env)
+    assert drift.exit_code == 0 and json.loads(drift.output)[0]["drifted"] is False

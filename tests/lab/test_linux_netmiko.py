@@ -44,7 +44,8 @@ def test_facts_hostname_kernel_uptime(rsud: object, mini_lab: Lab) -> None:
     assert _send(rsud, "hostname") == "rsud-gw"
     assert _send(rsud, "uname -r") == mini_lab.state("rsud-gw").os_version
     uptime_s = float(_send(rsud, "cat /proc/uptime").split()[0])
-    assert abs(uptime_s - mini_lab.state("rsud-gw").uptime_s()) < 5
+    # generous: a loaded CI machine may take seconds between the read and the check
+    assert abs(uptime_s - mini_lab.state("rsud-gw").uptime_s()) < 60
 
 
 def test_interfaces_and_addresses_parse_with_ntc_templates(rsud: object) -> None:

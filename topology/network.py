@@ -10,7 +10,7 @@ passes can run without touching networkx objects.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
@@ -60,6 +60,7 @@ class Network:
     link_edge: dict[str, int]
     """Physical link id -> collapsed edge id."""
     link_capacity_mbps: dict[str, float]
+    _entry_keys: IntArray | None = field(default=None, repr=False)
 
     @property
     def n_nodes(self) -> int:
@@ -76,7 +77,10 @@ class Network:
     def edge_between(self, u: IntArray, v: IntArray) -> IntArray:
         """Edge ids joining ``u[i]`` and ``v[i]`` (vectorised CSR lookup); -1 where none."""
         n = self.n_nodes
-        keys = np.repeat(np.arange(n, dtype=np.int64), np.diff(self.indptr)) * n + self.indices
+        keys = self._entry_keys
+        if keys is None or len(keys) != len(self.indices):
+            keys = np.repeat(np.arange(n, dtype=np.int64), np.diff(self.indptr)) * n + self.indices
+            self._entry_keys = keys
         want = u.astype(np.int64) * n + v.astype(np.int64)
         pos = np.searchsorted(keys, want)
         pos = np.minimum(pos, len(keys) - 1)

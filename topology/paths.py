@@ -150,28 +150,40 @@ def agency_paths(net: Network) -> PathsResult:
     km, hops, mask = _fold_sum_or(anc, km, hops, mask)
     wide = widest_values(net)
 
+    # Plain lists: indexing numpy scalars one by one would cost more than the search itself.
+    dist_l, hops_l, km_l = dist.tolist(), hops.tolist(), km.tolist()
+    cap_l, eid_l, mask_l, wide_l = b_cap.tolist(), b_eid.tolist(), mask.tolist(), wide.tolist()
+    util_l = net.utilization_bps.tolist()
+    media: dict[int, tuple[str, ...]] = {}
+    inf = float("inf")
     out: dict[str, AgencyPath] = {}
-    for k, code in enumerate(net.agency_codes):
-        cands = [v for v in net.agency_nodes[k] if reached[v]]
-        if not cands:
+    for code, nodes_k in zip(net.agency_codes, net.agency_nodes, strict=True):
+        if len(nodes_k) == 1:
+            v = nodes_k[0]
+        else:
+            v = min(nodes_k, key=dist_l.__getitem__) if nodes_k else -1
+        if v < 0 or dist_l[v] == inf:
             out[code] = AgencyPath(code, None, False, 0, 0.0, None, None, None, None, ())
             continue
-        v = min(cands, key=lambda x: dist[x])
-        e = int(b_eid[v])
-        at_root = int(hops[v]) == 0
-        bottleneck = float(b_cap[v])
+        m = mask_l[v]
+        if m not in media:
+            media[m] = tuple(net.media_of(m))
+        if hops_l[v] == 0:
+            out[code] = AgencyPath(
+                code, net.nodes[v], True, 0, round(km_l[v], 6), None, None, None, None, media[m]
+            )
+            continue
+        e = eid_l[v]
         out[code] = AgencyPath(
             agency=code,
             device=net.nodes[v],
             reachable=True,
-            hops=int(hops[v]),
-            length_km=round(float(km[v]), 6),
-            bottleneck_mbps=None if at_root else bottleneck,
-            bottleneck_link=None if at_root else net.edge_name(e),
-            bottleneck_utilization=(
-                None if at_root else float(net.utilization_bps[e]) / (bottleneck * 1e6)
-            ),
-            widest_mbps=None if at_root else float(wide[v]),
-            media=tuple(net.media_of(int(mask[v]))),
+            hops=hops_l[v],
+            length_km=round(km_l[v], 6),
+            bottleneck_mbps=cap_l[v],
+            bottleneck_link=net.edge_name(e),
+            bottleneck_utilization=util_l[e] / (cap_l[v] * 1e6),
+            widest_mbps=wide_l[v],
+            media=media[m],
         )
     return PathsResult(net, out, pred)

@@ -150,14 +150,12 @@ class WeakPoints:
         """Codes of the agencies the failure in ``impact`` cuts off (sorted)."""
         net, st = self.network, self.state
         if impact.kind == "link":
-            for e, members in enumerate(net.links):
-                if impact.name in members:
-                    if not st.is_bridge[e]:
-                        return []
-                    u, v = int(net.eu[e]), int(net.ev[e])
-                    child = v if st.parent[v] == u else u
-                    return sorted(self._range(child))
-            return []
+            e = net.link_edge.get(impact.name, -1)
+            if e < 0 or not st.is_bridge[e]:
+                return []
+            u, v = int(net.eu[e]), int(net.ev[e])
+            child = v if st.parent[v] == u else u
+            return sorted(self._range(child))
         w = net.index.get(impact.name, -1)
         if w <= 0 or st.disc[w] < 0:
             return []

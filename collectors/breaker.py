@@ -75,6 +75,12 @@ class CircuitBreaker:
                 e.opened_at = self.clock()
             return e.state
 
+    def failures(self, device: str) -> int:
+        """Consecutive failures of ``device`` since its last success."""
+        with self._lock:
+            entry = self._entries.get(device)
+            return entry.failures if entry else 0
+
     def state(self, device: str) -> BreakerState:
         with self._lock:
             return self._entries.get(device, _Entry()).state

@@ -309,8 +309,7 @@ class Poller:
         }
 
     def _failures(self, device: str) -> int:
-        entry = self.breaker._entries.get(device)
-        return entry.failures if entry else 1
+        return max(1, self.breaker.failures(device))
 
     def _device_rows(self, r: DeviceResult, batch: Batch) -> None:
         slot = self._slots[r.device]

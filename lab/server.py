@@ -114,6 +114,10 @@ class _Input:
         self._chars: deque[str] = deque()
         self._prev_cr = False
 
+    def buffered(self) -> bool:
+        """Whether more typed characters are waiting (no need to flush echo yet)."""
+        return bool(self._chars)
+
     async def getch(self) -> str | None:
         """The next character (``"\\r"`` for Enter), or None at end of input."""
         while True:
@@ -203,6 +207,7 @@ class LabServer:
                 await self._write(process, banner if banner.endswith("\n") else banner + "\n")
             await self._write(process, persona.prompt(session))
             buf: list[str] = []
+            echo: list[str] = []
             while not session.closed:
                 ch = await inp.getch()
                 if ch is None:
@@ -210,7 +215,8 @@ class LabServer:
                 if ch == "\r":
                     line = "".join(buf)
                     buf.clear()
-                    await self._write(process, "\n")
+                    await self._write(process, "".join(echo) + "\n")
+                    echo.clear()
                     session.echo = True
                     if not await self._command(rt, session, line, process, inp):
                         return
@@ -220,10 +226,13 @@ class LabServer:
                 elif ch in ("\x7f", "\x08"):
                     if buf:
                         buf.pop()
-                        if session.echo:
+                        if echo:
+                            echo.pop()
+                        elif session.echo:
                             await self._write(process, "\b \b")
                 elif ch == "\x03":
                     buf.clear()
+                    echo.clear()
                     await self._write(process, "^C\n" + persona.prompt(session))
                 elif ch == "\x1a" and rt.state.platform == "cisco_ios":
                     buf.clear()
@@ -233,14 +242,20 @@ class LabServer:
                 elif ch >= " " or ch == "\t":
                     buf.append(ch)
                     if session.echo:
-                        await self._write(process, ch)
+                        echo.append(ch)
+                if echo and not inp.buffered():
+                    # Echo typed text in one write per burst, as soon as the burst is consumed.
+                    await self._write(process, "".join(echo))
+                    echo.clear()
         except (asyncssh.Error, OSError, BrokenPipeError, ConnectionError):
             return
         finally:
-            try:
-                process.exit(0)
-            except (asyncssh.Error, OSError):
-                pass
+            # Writing to a connection the client already dropped only makes asyncio complain.
+            if not process.is_closing():
+                try:
+                    process.exit(0)
+                except (asyncssh.Error, OSError):
+                    pass
 
     async def _command(
         self,
@@ -308,9 +323,19 @@ class LabServer:
     async def _write(process: asyncssh.SSHServerProcess[str], text: str) -> None:
         if not text:
             return
+        if process.is_closing() or _transport_closing(process):
+            raise ConnectionError("the client closed the session")
         process.stdout.write(text.replace("\r\n", "\n").replace("\n", "\r\n"))
         if len(text) > 8192:
             await process.stdout.drain()
+
+
+def _transport_closing(process: asyncssh.SSHServerProcess[str]) -> bool:
+    # asyncssh notices a dropped TCP connection only when it next reads; the socket transport
+    # knows after the first failed send.  Checking it avoids a burst of doomed writes.
+    conn = process.get_extra_info("connection")
+    transport = getattr(conn, "_transport", None)
+    return bool(transport is not None and transport.is_closing())
 
 
 def _garbage(rt: DeviceRuntime, output: str) -> str:

@@ -134,7 +134,7 @@ def test_hang_stops_output_midway_and_never_returns_the_prompt(lab: Lab, lab_pas
     with pytest.raises(ReadTimeout) as info:
         conn.send_command("show running-config", read_timeout=1.5)
     assert "dist1>" not in str(info.value).splitlines()[-1]
-    conn.disconnect()
+    conn.remote_conn_pre.close()  # a polite disconnect would wait on the hung session too
 
 
 def test_garbage_output_does_not_parse(lab: Lab, lab_password: str) -> None:

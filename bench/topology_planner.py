@@ -5,7 +5,8 @@ agency on most devices, 2 candidate segments per device and a few poles).  For e
 
 * ``planner``: :func:`topology.planner.plan_redundancy` (greedy cover + prune, with networkx's
   pruned answer as a fallback when cheaper);
-* ``greedy``: the greedy cover alone;
+* ``greedy``: our own search alone (greedy cover, prune, local search), before the networkx
+  fallback;
 * ``networkx``: ``nx.k_edge_augmentation(G, 2, avail=...)`` on the same candidates, as networkx
   returns it (it makes every device 2-edge-connected, so it is run on instances where every
   device hosts an agency, where both solve the same problem);

@@ -4,9 +4,10 @@
 2. :func:`plan_redundancy`: a cheap set of segments after which every chosen agency has two
    edge-disjoint paths to the core.  The problem is NP-hard; we run a greedy cover (repeatedly
    build the option with the lowest cost per newly covered bridge, where an option joining ``u``
-   and ``v`` covers the bridges on the tree path between them), prune what turned redundant, and
-   also prune networkx's ``k_edge_augmentation`` answer; the cheaper plan wins, so the result is
-   never worse than networkx's on the same candidates.  :mod:`topology.exact` solves small
+   and ``v`` covers the bridges on the tree path between them), prune what turned redundant,
+   improve by local search (drop one option, let the greedy refill), and also prune networkx's
+   ``k_edge_augmentation`` answer; the cheaper plan wins, so the result is never worse than
+   networkx's on the same candidates.  :mod:`topology.exact` solves small
    instances exactly for comparison.
 3. :func:`plan_budget`: under a budget, the build order that protects the most guaranteed Mbit/s
    (greedy by newly protected Mbit/s per Rupiah, then pruned).
@@ -175,11 +176,15 @@ def connect_site(net: Network, cands: Candidates, site: str) -> RoutePlan:
 
 
 def _greedy_cover(
-    adj: Adjacency, opts: list[Option], targets: set[str], node_of: dict[str, str]
+    adj: Adjacency,
+    opts: list[Option],
+    targets: set[str],
+    node_of: dict[str, str],
+    start: tuple[Option, ...] = (),
 ) -> list[Option]:
-    chosen: list[Option] = []
-    built: set[str] = set()
-    cur = adj
+    chosen: list[Option] = list(start)
+    built: set[str] = {s.name for o in start for s in o.segments}
+    cur = apply_options(adj, chosen, node_of) if chosen else adj
     while True:
         tree = dfs_tree(cur)
         need = needed_bridges(tree, targets)
@@ -220,6 +225,37 @@ def _prune(
         if goal <= protected(dfs_tree(apply_options(adj, trial, node_of)), targets):
             keep = trial
     return keep
+
+
+def _improve(
+    adj: Adjacency,
+    chosen: list[Option],
+    opts: list[Option],
+    targets: set[str],
+    node_of: dict[str, str],
+    rounds: int = 2,
+) -> list[Option]:
+    """Local search: drop one chosen option, let the greedy cover refill without it, keep the
+    result if cheaper.  ``rounds`` bounds the passes over the chosen options."""
+    best, best_cost = chosen, _unique_cost(chosen)[1]
+    goal = protected(dfs_tree(apply_options(adj, chosen, node_of)), targets)
+    for _ in range(rounds):
+        improved = False
+        for o in sorted(best, key=lambda o: -o.cost_idr):
+            rest = tuple(x for x in best if x is not o)
+            others = [x for x in opts if x is not o]
+            trial = _prune(
+                adj, _greedy_cover(adj, others, targets, node_of, rest), targets, node_of
+            )
+            cost = _unique_cost(trial)[1]
+            if cost < best_cost - 1e-6 and goal <= protected(
+                dfs_tree(apply_options(adj, trial, node_of)), targets
+            ):
+                best, best_cost, improved = trial, cost, True
+                break
+        if not improved:
+            break
+    return best
 
 
 def _networkx_plan(
@@ -275,6 +311,7 @@ def plan_redundancy(
     before = protected(dfs_tree(adj), targets)
     everything = protected(dfs_tree(apply_options(adj, opts, node_of)), targets)
     greedy = _prune(adj, _greedy_cover(adj, opts, targets, node_of), targets, node_of)
+    greedy = _improve(adj, greedy, opts, targets, node_of)
     best, method = greedy, "greedy"
     _, g_cost, _ = _unique_cost(greedy)
     nx_cost: float | None = None

@@ -191,3 +191,24 @@ def test_a_hundred_devices_each_answer_on_their_own_port(
             data += chan.recv(4096).decode()
         assert f"{name}>" in data
         client.close()
+
+
+def test_mini_lab_serves_every_inventory_device_to_netmiko(
+    mini_lab: Lab, mini_inventory: Inventory, lab_password: str
+) -> None:
+    from netmiko import ConnectHandler
+
+    prompts = {}
+    for device in mini_inventory.devices:
+        ep = mini_lab.endpoints[device.hostname]
+        conn = ConnectHandler(
+            device_type=str(device.platform),
+            host=ep.host,
+            port=ep.port,
+            username="netops",
+            password=lab_password,
+        )
+        prompts[device.hostname] = conn.find_prompt()
+        conn.disconnect()
+    assert prompts["dist1"] == "dist1>"
+    assert all(device in prompt for device, prompt in prompts.items())

@@ -10,14 +10,15 @@ from netops.inventory.yamlmap import PathKey
 
 
 def _first_seen(
-    found: Findings, items: Iterable[tuple[str, PathKey]], what: str
+    found: Findings, items: Iterable[tuple[str, PathKey]], what: str, scope: str = ""
 ) -> dict[str, PathKey]:
     """Map each name to where it is first defined; report later repeats as duplicates."""
     seen: dict[str, PathKey] = {}
     for value, path in items:
         if value in seen:
             found.error(
-                path, f"duplicate {what} '{value}' (first defined at {found.where(seen[value])})"
+                path,
+                f"duplicate {what} '{value}'{scope} (first defined at {found.where(seen[value])})",
             )
         else:
             seen[value] = path
@@ -59,7 +60,8 @@ def check_duplicates(inv: Inventory, found: Findings) -> dict[str, set[str]]:
         names = _first_seen(
             found,
             ((f.name, ("devices", i, "interfaces", j, "name")) for j, f in enumerate(d.interfaces)),
-            f"interface name on device '{d.hostname}'",
+            "interface name",
+            f" on device '{d.hostname}'",
         )
         interfaces.setdefault(d.hostname, set()).update(names)
     return interfaces

@@ -94,7 +94,7 @@ def test_duplicate_interface_name_within_one_device(doc: Doc) -> None:
     doc.edit("{name: ether4, speed_mbps: 1000, agency: diskominfo}", "{name: ether3}")
     assert doc.problems() == [
         f"{doc.at('{name: ether3}')} devices[0].interfaces[3].name: duplicate interface name "
-        f"on device 'core1' 'ether3' (first defined at devices[0].interfaces[2].name "
+        f"'ether3' on device 'core1' (first defined at devices[0].interfaces[2].name "
         f"(line {doc.line('{name: ether3, speed_mbps')}))"
     ]
 

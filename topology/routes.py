@@ -178,11 +178,16 @@ def _geojson_segments(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
 
 
 def resolve_candidates(model: TopologyModel, path: Path) -> Candidates:
-    """Load ``routes.yaml`` (and the GeoJSON files it names) and resolve every segment's ends.
+    """Load ``routes.yaml`` (and the GeoJSON files it names), or a bare ``.geojson`` file, and
+    resolve every segment's ends.
 
     Raises :class:`RoutesError` listing unknown places, missing lengths and invalid entries.
     """
-    doc, lines = parse_routes(path)
+    if path.suffix.lower() in (".geojson", ".json"):
+        # a bare GeoJSON file: its lines are the candidates, with the default detour factor
+        doc, lines = RoutesDoc(geojson=(path.name,)), LineMap({(): 1})
+    else:
+        doc, lines = parse_routes(path)
     name = str(path)
     problems: list[Problem] = []
     places: dict[str, tuple[str, tuple[float, float] | None]] = {}

@@ -181,7 +181,7 @@ def whatif(
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("routes.yaml"),
     show_default=True,
-    help="Candidate segments (routes.yaml; it may name GeoJSON files).",
+    help="Candidate segments: routes.yaml (it may name GeoJSON files) or a .geojson file.",
 )
 @click.option("--budget-idr", type=click.FloatRange(min=0), default=None, help="Rupiah.")
 @click.option("--agencies", default=None, help="Comma-separated agency codes (default: all).")

@@ -79,6 +79,20 @@ def test_geojson_lines_snap_their_ends_to_nearby_places(tmp_path, model):
     p = _write(tmp_path, "geojson: [roads.geojson]\n")
     (seg,) = resolve_candidates(model, p).segments
     assert (seg.a, seg.b, seg.u, seg.v) == ("dc", "kec-utara", "core1", "ptp-utara")
+    # the same file given directly instead of through routes.yaml
+    (direct,) = resolve_candidates(model, tmp_path / "roads.geojson").segments
+    assert direct == seg
+
+
+def test_geojson_line_far_from_any_place_needs_explicit_ends(tmp_path, model):
+    line = {"type": "LineString", "coordinates": [[110.0, -7.0], [110.1, -7.1]]}
+    feats = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "geometry": line, "properties": {"cost_idr_per_km": 1}}],
+    }
+    (tmp_path / "far.geojson").write_text(json.dumps(feats), encoding="utf-8")
+    with pytest.raises(RoutesError, match="features\\[0\\].*not within 0.2 km"):
+        resolve_candidates(model, tmp_path / "far.geojson")
 
 
 def test_every_problem_is_reported_with_its_line(tmp_path, model):

@@ -65,6 +65,10 @@ class AugmentationPlan:
     greedy_cost_idr: float
     networkx_cost_idr: float | None = None
     networkx_segments: list[str] | None = None
+    networkx_protects_all: bool | None = None
+    """Whether networkx's answer protects every agency the candidates can protect: it only
+    augments between devices already live, so it may reach fewer (then its cost is not
+    comparable)."""
 
 
 @dataclass
@@ -316,11 +320,15 @@ def plan_redundancy(
     _, g_cost, _ = _unique_cost(greedy)
     nx_cost: float | None = None
     nx_names: list[str] | None = None
+    nx_all: bool | None = None
     if compare_networkx:
         nx_opts = _networkx_plan(adj, opts, node_of)
         if nx_opts is not None:
             nx_segs, nx_cost, _ = _unique_cost(nx_opts)
             nx_names = sorted(s.name for s in nx_segs)
+            nx_all = everything <= protected(
+                dfs_tree(apply_options(adj, nx_opts, node_of)), targets
+            )
             pruned = _prune(adj, nx_opts, targets, node_of)
             ok = everything <= protected(dfs_tree(apply_options(adj, pruned, node_of)), targets)
             if ok and _unique_cost(pruned)[1] < g_cost:
@@ -339,6 +347,7 @@ def plan_redundancy(
         greedy_cost_idr=g_cost,
         networkx_cost_idr=nx_cost,
         networkx_segments=nx_names,
+        networkx_protects_all=nx_all,
     )
 
 

@@ -187,6 +187,7 @@ def augmentation_text(p: AugmentationPlan) -> str:
     if p.networkx_cost_idr is not None:
         out.append(
             f"networkx k_edge_augmentation on the same candidates: {idr(p.networkx_cost_idr)}"
+            + ("" if p.networkx_protects_all else " (protects fewer agencies: not comparable)")
         )
     if p.unprotectable:
         out.append(f"Cannot be protected with these candidates: {', '.join(p.unprotectable)}")

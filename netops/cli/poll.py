@@ -36,7 +36,8 @@ def _setup(inventory: Path | None, lab_map: Path | None) -> tuple[Any, Any, Any]
     return settings, poller, engine
 
 
-def _table(report: Any) -> str:
+def report_table(report: Any) -> str:
+    """A per-device table of a cycle report: device, result, duration, detail."""
     rows = [("DEVICE", "RESULT", "TIME", "DETAIL")]
     for r in sorted(report.results, key=lambda r: r.device):
         detail = r.error or ", ".join(
@@ -75,7 +76,7 @@ def once(what: tuple[str, ...], inventory: Path | None, lab_map: Path | None) ->
         report = poller.poll(list(what))
     finally:
         poller.close()
-    click.echo(_table(report))
+    click.echo(report_table(report))
     failed = report.failed
     click.echo(
         f"{len(report.results) - len(failed)} ok, {len(failed)} failed in {report.duration_s:.1f} s"

@@ -120,7 +120,7 @@ def demo(
     _banner("1. Inventory: check and sync")
     if _run(["inventory", "check"]) != 0:
         raise SystemExit(1)
-    _run(["inventory", "sync"])
+    _run(["inventory", "sync", "--brief"])
 
     _banner("2. Device lab: every device over SSH on 127.0.0.1")
     lab = _start_lab(settings)

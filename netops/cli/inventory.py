@@ -108,7 +108,10 @@ def check(path: Path | None, strict: bool) -> None:
 @click.option("--strict", is_flag=True, help=STRICT_HELP)
 @click.option("--database-url", help=DATABASE_HELP)
 @click.option("--dry-run", is_flag=True, help="Show what would change, then roll back.")
-def sync(path: Path | None, strict: bool, database_url: str | None, dry_run: bool) -> None:
+@click.option("--brief", is_flag=True, help="Counts by kind instead of one line per change.")
+def sync(
+    path: Path | None, strict: bool, database_url: str | None, dry_run: bool, brief: bool
+) -> None:
     """Apply the inventory to the database in one transaction and print what changed.
 
     Entries removed from the file are retired (kept with their history), entries that come back
@@ -145,7 +148,7 @@ def sync(path: Path | None, strict: bool, database_url: str | None, dry_run: boo
         raise StorageError(f"sync failed, nothing was changed: {exc}") from None
     finally:
         engine.dispose()
-    click.echo(report.summary())
+    click.echo(report.counts() if brief else report.summary())
     if dry_run and not report.empty:
         click.echo("dry run: nothing was written")
     elif report.revision_id is not None:

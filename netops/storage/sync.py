@@ -94,6 +94,23 @@ class SyncReport:
     def empty(self) -> bool:
         return not (self.added or self.changed or self.retired)
 
+    def counts(self) -> str:
+        """One line per verb with counts by kind, e.g. ``added: 41 agency, 72 device``."""
+        if self.empty:
+            return "no changes"
+        out = []
+        for verb, changes in (
+            ("added", self.added),
+            ("changed", self.changed),
+            ("retired", self.retired),
+        ):
+            by_kind: dict[str, int] = {}
+            for c in changes:
+                by_kind[c.kind] = by_kind.get(c.kind, 0) + 1
+            if by_kind:
+                out.append(f"{verb}: " + ", ".join(f"{n} {k}" for k, n in by_kind.items()))
+        return "\n".join(out)
+
     def summary(self) -> str:
         """Human text: one line per change grouped by verb, or ``no changes``."""
         if self.empty:

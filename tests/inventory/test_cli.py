@@ -161,6 +161,19 @@ def test_sync_prints_changed_and_retired_with_names(
     ]
 
 
+def test_sync_brief_prints_counts_by_kind(
+    run: Callable[..., Result], inv_file: Path, db_url: str
+) -> None:
+    result = run("inventory", "sync", "--brief", "-i", str(inv_file), "--database-url", db_url)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "added: 1 credential, 2 group, 3 agency, 5 quota, 1 boost, 3 site, 4 device, "
+        "10 interface, 1 uplink, 3 link, 1 shaper"
+    )
+    assert lines[-1] == "revision 1: 34 added, 0 changed, 0 retired"
+
+
 def test_sync_of_invalid_inventory_exits_1_and_writes_nothing(
     run: Callable[..., Result], inv_file: Path, db_url: str
 ) -> None:

@@ -19,6 +19,7 @@ from collectors.base import (
 )
 from collectors.connect import close_session, session_alive, translate_error
 from collectors.parsers import ios as p
+from collectors.parsers import ios_qos as q
 
 
 class _Guarded:
@@ -62,8 +63,11 @@ class IOSCollector(Collector):
         return p.get_config(self.device, self.driver)
 
     def get_queues(self) -> list[QueueStats]:
-        """Not read on IOS yet: MQC class counters need a ``show policy-map interface`` parser."""
-        raise NotImplementedError("get_queues is not implemented for cisco_ios")
+        """MQC classes from ``show policy-map interface``, targets from ``show ip access-lists``
+        (see :mod:`collectors.parsers.ios_qos`: one ``nx-a-<code>`` record per netops agency)."""
+        guarded = _Guarded(self.conn, self.device)
+        outputs = {cmd: guarded.send_command(cmd) for cmd in (q.CMD_POLICY, q.CMD_ACLS)}
+        return q.parse_queues(self.device, outputs)
 
     def is_alive(self) -> bool:
         return session_alive(self.conn)

@@ -16,8 +16,15 @@ import re
 
 from netops.bandwidth.diff import QueueDiff
 from netops.bandwidth.entries import QueueEntry, ShaperTarget
+from netops.bandwidth.mikrotik import queue_name as shared_queue_name
 from netops.bandwidth.plan import Direction
-from netops.bandwidth.quoting import ios_name, ios_text, safe_interface, safe_subnet
+from netops.bandwidth.quoting import (
+    IOS_NAME_MAX,
+    ios_name,
+    ios_text,
+    safe_interface,
+    safe_subnet,
+)
 from netops.errors import ParseError
 
 READ_COMMAND = "show running-config"
@@ -29,8 +36,46 @@ DESCRIPTIONS = False
 ERROR_RE = re.compile(r"^\s*% ?\S.*$", re.M)
 
 
+def base_name(code: str) -> str:
+    """``NX-<code>``: the part both directions' class names share (``NX-<code>-DOWN`` and
+    ``NX-<code>-UP``).  Long codes are shortened (with a hash) to fit the longest suffix, so the
+    two names of one agency always pair up."""
+    longest = max(SUFFIX.values(), key=len)
+    return ios_name(code, longest)[: -len(longest) - 1]
+
+
 def class_name(e: QueueEntry) -> str:
-    return ios_name(e.key.partition(":")[2], SUFFIX[e.direction])
+    return f"{base_name(e.key.partition(':')[2])}-{SUFFIX[e.direction]}"
+
+
+def split_class_name(name: str) -> tuple[str, Direction] | None:
+    """``NX-rsud-DOWN`` -> ``("NX-rsud", "down")``; None for a class netops does not render."""
+    for direction, suffix in (("down", SUFFIX["down"]), ("up", SUFFIX["up"])):
+        if name.startswith("NX-") and name.endswith(f"-{suffix}") and len(name) > 4 + len(suffix):
+            d: Direction = "down" if direction == "down" else "up"
+            return name[: -len(suffix) - 1], d
+    return None
+
+
+def key_of_base(base: str) -> str | None:
+    """``NX-rsud`` -> ``a:rsud``; None when the code cannot be told from the name: a name cut to
+    the IOS length limit (shortened with a hash) or not of netops' form."""
+    m = re.match(r"^NX-([A-Za-z0-9][A-Za-z0-9._-]*)$", base)
+    if m is None:
+        return None
+    if len(base) + 1 + len(max(SUFFIX.values(), key=len)) >= IOS_NAME_MAX and re.search(
+        r"-[0-9a-f]{6}$", base
+    ):
+        return None
+    return f"a:{m.group(1)}"
+
+
+def queue_name(key: str) -> str:
+    """The name an agency's queue counters are stored under (``queue_samples.queue_name``):
+    ``nx-a-<code>``, the same on every platform (MikroTik's simple queue name), so usage and
+    shares read one series per agency whatever the shaper (the collector keeps the IOS class
+    names in ``QueueStats.extra``)."""
+    return shared_queue_name(key)
 
 
 def _acl_line(net: ipaddress.IPv4Network, direction: Direction) -> str:
@@ -151,8 +196,10 @@ def _net(spec: str) -> ipaddress.IPv4Network | None:
 
 
 def key_of(name: str) -> str | None:
-    m = re.match(r"^NX-([A-Za-z0-9][A-Za-z0-9._-]*?)(?:-[0-9a-f]{6})?-(DOWN|UP)$", name)
-    return f"a:{m.group(1)}" if m else None
+    """``NX-rsud-DOWN`` -> ``a:rsud``; None for other names and for shortened ones (those are
+    mapped through the desired entries' names instead)."""
+    split = split_class_name(name)
+    return key_of_base(split[0]) if split else None
 
 
 def parse_queues(text: str, target: ShaperTarget, device: str = "cisco") -> list[QueueEntry]:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from collectors.parsers import ios, linux, routeros
+from collectors.parsers import ios, ios_qos, linux, routeros
 
 HERE = Path(__file__).parent
 PLATFORMS = ("cisco_ios", "mikrotik_routeros", "linux")
@@ -58,6 +58,7 @@ PARSERS: dict[tuple[str, str], Callable[[Path], Any]] = {
     ("cisco_ios", "interfaces"): lambda c: ios.parse_interfaces("dev", ios_outputs(c)),
     ("cisco_ios", "counters"): lambda c: ios.parse_counters("dev", ios_outputs(c)),
     ("cisco_ios", "neighbors"): lambda c: ios.parse_neighbors("dev", ios_outputs(c)),
+    ("cisco_ios", "queues"): lambda c: ios_qos.parse_queues("dev", ios_outputs(c)),
     ("mikrotik_routeros", "facts"): lambda c: routeros.parse_facts(
         "dev",
         read(c, routeros.CMD_RESOURCE),

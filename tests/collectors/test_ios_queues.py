@@ -1,0 +1,267 @@
+"""Cisco IOS queue counters: the ``show policy-map interface`` / ``show ip access-lists`` parser,
+the naming it shares with the bandwidth manager, and ``get_queues`` over real SSH against the lab.
+
+Golden cases (real IOS-XE outputs) live in ``cisco_ios/queues/`` and run in
+test_golden_parsers.py; this module checks the behaviour those cases do not pin down.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from collectors.parsers import ios_qos
+from collectors.parsers.ios_qos import AclEntry, PolicyClass
+from netops.bandwidth import cisco, mikrotik
+from netops.errors import ParseError
+
+HERE = Path(__file__).parent
+GOLDEN = HERE / "cisco_ios" / "queues"
+REAL_ACLS = HERE.parent / "lab" / "golden" / "cisco_ios" / "show_ip_access-lists" / "real.txt"
+NET = ipaddress.IPv4Network
+
+
+def _golden(case: str) -> str:
+    return (GOLDEN / case / "show_policy-map_interface.txt").read_text(encoding="utf-8")
+
+
+def _cls(name: str, interface: str, **kw: Any) -> PolicyClass:
+    c = PolicyClass(interface, "output", kw.pop("policy", "NX-DOWN"), name, **kw)
+    if c.packets is None:
+        c.packets = 0
+    return c
+
+
+# -- parser on real output ---------------------------------------------------------------
+
+
+def test_real_acl_listing_gives_permit_entries_with_source_and_destination_subnets() -> None:
+    acls = ios_qos.parse_access_lists("r1", REAL_ACLS.read_text(encoding="utf-8"))
+    assert acls["sample"] == [
+        (NET("10.10.37.18/32"), NET("10.10.37.17/32")),
+        (NET("10.10.37.18/32"), NET("10.10.37.17/32")),
+        (NET("10.10.37.16/30"), NET("10.10.37.17/32")),
+    ]
+    # standard ACLs match on the source only; "deny any" and the non-contiguous wildcard
+    # "10.0.10.0, wildcard bits 0.255.0.255" select no subnet
+    assert acls["99"] == [(NET("172.16.191.199/32"), None)]
+    assert acls["test"] == []
+    assert acls["101"][-1] == (NET("10.0.0.0/8"), NET("10.1.0.0/32"))
+
+
+def test_priority_queue_block_of_a_child_policy_does_not_overwrite_the_parent_class() -> None:
+    classes = ios_qos.parse_policy_map_interface("pe1", _golden("iosxe-input-and-output-policies"))
+    parent = next(c for c in classes if c.policy == "L3VPN_out" and c.name == "class-default")
+    # the "queue stats for all priority classes" block that follows says 123456/7890123
+    assert (parent.packets_output, parent.octets_output) == (11511, 111611)
+    child = next(c for c in classes if c.name == "IPP67")
+    assert child.path == ("L3VPN_out", "class-default") and child.bandwidth_kbps == 234
+
+
+def test_second_packet_line_under_a_match_statement_is_not_taken_as_the_class_total() -> None:
+    classes = ios_qos.parse_policy_map_interface("r1", _golden("iosxe-two-interfaces-wred"))
+    silver = classes[0]
+    assert (silver.interface, silver.name, silver.packets, silver.octets) == (
+        "serial3/1",
+        "silver",
+        366,
+        87840,
+    )
+    assert (silver.rate_interval_s, silver.offered_rate_bps, silver.drop_rate_bps) == (
+        30,
+        15000,
+        300,
+    )
+    # the config echo inside serial3/1's section ("class prec2 / bandwidth 1000") is not a class
+    assert [c.name for c in classes] == ["silver", "prec2", "class-default"]
+    assert classes[1].interface == "Ethernet0/0/1" and classes[1].bandwidth_kbps == 1000
+
+
+def test_shaping_class_default_is_kept_as_a_queue_and_plain_class_default_is_not() -> None:
+    queues = ios_qos.parse_queues(
+        "r1", {ios_qos.CMD_POLICY: _golden("iosxe-shaped-parent-bandwidth-kbps")}
+    )
+    names = [q.name for q in queues]
+    assert "GigabitEthernet4.1:output:parent-policy/class-default" in names
+    assert not any(n.endswith("child-policy/class-default") for n in names)
+    parent = queues[names.index("GigabitEthernet4.1:output:parent-policy/class-default")]
+    assert parent.max_limit_down_bps == 1_000_000_000
+
+
+# -- errors --------------------------------------------------------------------------------
+
+
+def test_empty_output_means_no_policy_attached_and_no_queues() -> None:
+    assert ios_qos.parse_queues("r1", {ios_qos.CMD_POLICY: "", ios_qos.CMD_ACLS: ""}) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("                  ^\n% Invalid input detected at '^' marker.\n", "refused"),
+        ("xq$$ 81!! zz\n~~ noise noise\n", "garbage"),
+        (
+            " Gi1/0/2\n\n  Service-policy output: NX-DOWN\n\n"
+            "    Class-map: NX-a-DOWN (match-any)\n",
+            "truncated",
+        ),
+        ("    Class-map: NX-a-DOWN (match-any)\n      1 packets, 2 bytes\n", "outside a policy"),
+    ],
+    ids=["refused", "garbage", "truncated", "headless"],
+)
+def test_bad_policy_output_raises_parse_error_naming_the_device(text: str, message: str) -> None:
+    with pytest.raises(ParseError, match=message) as err:
+        ios_qos.parse_queues("dist7", {ios_qos.CMD_POLICY: text})
+    assert "dist7" in str(err.value)
+
+
+def test_refused_or_garbage_acl_listing_raises_parse_error() -> None:
+    with pytest.raises(ParseError, match="refused"):
+        ios_qos.parse_access_lists("r1", "% Invalid input detected at '^' marker.\n")
+    with pytest.raises(ParseError, match="r1"):
+        ios_qos.parse_access_lists("r1", "this is not\nan access list\n")
+
+
+# -- netops classes: pairing and names shared with the bandwidth manager ---------------------
+
+
+def test_netops_down_and_up_classes_pair_into_one_agency_queue_named_like_every_platform() -> None:
+    classes = [
+        _cls(
+            "NX-rsud-DOWN",
+            "Gi1/0/2",
+            octets_output=5000,
+            shape_cir_bps=180_000_000,
+            bandwidth_kbps=60_000,
+            matches=["access-group name NX-rsud-DOWN"],
+        ),
+        _cls(
+            "NX-rsud-UP",
+            "Gi1/0/1",
+            policy="NX-UP",
+            octets_output=700,
+            shape_cir_bps=80_000_000,
+            bandwidth_kbps=30_000,
+            matches=["access-group name NX-rsud-UP"],
+        ),
+        _cls("class-default", "Gi1/0/2", octets_output=99),
+    ]
+    acls: dict[str, list[AclEntry]] = {
+        "NX-rsud-DOWN": [(None, NET("10.10.2.0/24")), (None, NET("10.10.9.0/24"))],
+        "NX-rsud-UP": [(NET("10.10.2.0/24"), None), (NET("10.10.9.0/24"), None)],
+    }
+    [q] = ios_qos.queues_from_classes(classes, acls)
+    assert q.name == mikrotik.queue_name("a:rsud") == cisco.queue_name("a:rsud") == "nx-a-rsud"
+    assert q.target == "10.10.2.0/24,10.10.9.0/24"
+    assert (q.limit_at_down_bps, q.max_limit_down_bps) == (60_000_000, 180_000_000)
+    assert (q.limit_at_up_bps, q.max_limit_up_bps) == (30_000_000, 80_000_000)
+    assert (q.bytes_down, q.bytes_up) == (5000, 700)
+    assert q.extra["class_down"] == "NX-rsud-DOWN" and q.extra["interface_up"] == "Gi1/0/1"
+
+
+def test_foreign_class_direction_follows_what_its_acl_matches() -> None:
+    classes = [
+        _cls("VOIP", "Gi0/1", policy="WAN", octets=10, matches=["access-group name SRC"]),
+        _cls("BULK", "Gi0/1", policy="WAN", octets=20, matches=["dscp af11 (10)"]),
+    ]
+    acls: dict[str, list[AclEntry]] = {"SRC": [(NET("10.9.0.0/16"), None)]}
+    voip, bulk = ios_qos.queues_from_classes(classes, acls)
+    assert (voip.name, voip.target, voip.bytes_up, voip.bytes_down) == (
+        "Gi0/1:output:WAN/VOIP",
+        "10.9.0.0/16",
+        10,
+        0,
+    )
+    assert (bulk.target, bulk.bytes_down, bulk.bytes_up) == ("BULK", 20, 0)
+
+
+def test_long_agency_codes_keep_both_directions_paired_under_one_shortened_name() -> None:
+    code = "dinas-pekerjaan-umum-dan-penataan-ruang-kabupaten"
+    down = cisco.class_name(_entry(code, "down"))
+    up = cisco.class_name(_entry(code, "up"))
+    assert len(down) <= 40 and len(up) <= 40
+    assert cisco.split_class_name(down)[0] == cisco.split_class_name(up)[0]  # type: ignore[index]
+    [q] = ios_qos.queues_from_classes(
+        [_cls(down, "Gi1/0/2"), _cls(up, "Gi1/0/1", policy="NX-UP")], {}
+    )
+    # the code cannot be read back from a shortened name: the record keeps the class base name
+    assert q.name == cisco.split_class_name(down)[0]  # type: ignore[index]
+
+
+def test_short_codes_render_the_same_class_names_as_before() -> None:
+    assert cisco.class_name(_entry("rsud", "down")) == "NX-rsud-DOWN"
+    assert cisco.class_name(_entry("rsud", "up")) == "NX-rsud-UP"
+    assert cisco.key_of("NX-dinas-abcdef-DOWN") == "a:dinas-abcdef"
+
+
+def _entry(code: str, direction: str) -> Any:
+    from netops.bandwidth.entries import QueueEntry
+
+    return QueueEntry(f"a:{code}", direction, (), 0, 0)  # type: ignore[arg-type]
+
+
+# -- over real SSH against the lab -----------------------------------------------------------
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Engine]:
+    from netops.storage.db import make_engine, upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'netops.db'}")
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.mark.lab
+@pytest.mark.slow
+def test_cisco_shaper_queues_are_polled_stored_and_read_by_bandwidth_usage(
+    lab_factory: Any, mini_inventory: Any, lab_secrets: Any, db: Engine, tmp_path: Path
+) -> None:
+    from collectors.engine import Poller
+    from netops.bandwidth.service import apply_device
+    from netops.settings import Settings
+    from netops.storage.telemetry import QueueSample
+    from tests.bandwidth.labkit import context, with_shapers
+
+    inv = with_shapers(mini_inventory, "dist1")
+    lab = lab_factory(inv)
+    ctx = context(inv, lab, lab_secrets, tmp_path, engine=db)
+    result = apply_device(ctx, "dist1", dry_run=False)
+    assert result.ok, result
+    settings = Settings(data_dir=tmp_path, loopback_only=True, device_timeout_s=5, poll_workers=2)
+    poller = Poller(inv, settings, lab_secrets, lab.endpoints, engine=db, retries=1)
+    try:
+        first = poller.poll(["queues"])
+        time.sleep(1.2)
+        second = poller.poll(["queues"])
+    finally:
+        poller.close()
+    assert not first.failed and not second.failed, [r.error for r in first.failed + second.failed]
+    with db.connect() as conn:
+        rows = conn.execute(select(QueueSample).where(QueueSample.device == "dist1")).all()
+    latest = {r.queue_name: r for r in rows}
+    plan_agencies = {a.code: a for a in ctx.plan().agencies if a.subnets}
+    assert set(latest) == {f"nx-a-{code}" for code in plan_agencies}
+    for code, agency in plan_agencies.items():
+        r = latest[f"nx-a-{code}"]
+        assert r.target == ",".join(str(s) for s in agency.subnets)
+        assert r.max_limit_down_bps == int(agency.maximum_mbps("down") * 1e6)
+        assert r.limit_at_up_bps == int(agency.guaranteed_mbps("up") * 1e6)
+        assert r.rate_down_bps is not None and 0 <= r.rate_down_bps <= r.max_limit_down_bps
+    moving = [r for r in latest.values() if r.bytes_down > 0]
+    assert moving, "the lab's traffic ledger should move some agency's counters"
+
+    from datetime import UTC, datetime
+
+    from netops.cli.bandwidth import _series
+
+    series = _series(ctx, ctx.plan(), datetime(2000, 1, 1, tzinfo=UTC), datetime.now(UTC))
+    assert set(series["down"]) == set(plan_agencies)

@@ -86,12 +86,14 @@ def _value(e: QueueEntry, f: str) -> str:
 
 
 def _describe(e: QueueEntry) -> str:
+    if e.key.startswith("m:"):
+        # tree mode: an agency's mangle marks, which have subnets and no rates
+        return f"marks subnets {_value(e, 'subnets')}"
     parent = f" parent {e.parent}" if e.parent else ""
     prio = f" prio {e.prio}" if e.prio else ""
-    return (
-        f"rate {_mbps(e.rate_bps)} ceil {_mbps(e.ceil_bps)}{prio}{parent} "
-        f"subnets {_value(e, 'subnets')}"
-    )
+    # tree-mode queues classify by mark, not subnet: say nothing rather than "subnets -"
+    subnets = f" subnets {_value(e, 'subnets')}" if e.subnets else ""
+    return f"rate {_mbps(e.rate_bps)} ceil {_mbps(e.ceil_bps)}{prio}{parent}{subnets}"
 
 
 def _close(a: int, b: int) -> bool:

@@ -1,6 +1,7 @@
-"""The per-platform registry: how to read, parse and render queues on each shaper platform.
+"""The registry of queue drivers: how to read, parse and render queues on each shaper platform,
+per rendering mode (``simple`` everywhere; ``tree`` = MikroTik queue tree + mangle).
 
-Explicit registry (a dict; an unknown platform lists the valid ones).  Pure.
+Explicit registry (a dict keyed by (platform, mode); an unknown pair lists the valid ones).  Pure.
 """
 
 from __future__ import annotations
@@ -8,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from netops.bandwidth import cisco, linux_tc, mikrotik
+from netops.bandwidth import cisco, linux_tc, mikrotik, mikrotik_tree
 from netops.bandwidth.diff import QueueDiff
 from netops.bandwidth.entries import QueueEntry, ShaperTarget
 from netops.errors import BandwidthError
-from netops.inventory.schema import Platform
+from netops.inventory.schema import Platform, ShaperMode
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,8 @@ def _tc_parse(outputs: dict[str, str], target: ShaperTarget, device: str) -> lis
     return out
 
 
-DRIVERS: dict[Platform, QueueDriver] = {
-    Platform.MIKROTIK_ROUTEROS: QueueDriver(
+DRIVERS: dict[tuple[Platform, ShaperMode], QueueDriver] = {
+    (Platform.MIKROTIK_ROUTEROS, ShaperMode.SIMPLE): QueueDriver(
         Platform.MIKROTIK_ROUTEROS,
         lambda t: [mikrotik.READ_COMMAND],
         _mt_parse,
@@ -66,7 +67,15 @@ DRIVERS: dict[Platform, QueueDriver] = {
         mikrotik.render_changes,
         mikrotik.output_error,
     ),
-    Platform.CISCO_IOS: QueueDriver(
+    (Platform.MIKROTIK_ROUTEROS, ShaperMode.TREE): QueueDriver(
+        Platform.MIKROTIK_ROUTEROS,
+        mikrotik_tree.read_commands,
+        mikrotik_tree.parse,
+        mikrotik_tree.render_full,
+        mikrotik_tree.render_changes,
+        mikrotik_tree.output_error,
+    ),
+    (Platform.CISCO_IOS, ShaperMode.SIMPLE): QueueDriver(
         Platform.CISCO_IOS,
         lambda t: [cisco.READ_COMMAND],
         _cisco_parse,
@@ -75,7 +84,7 @@ DRIVERS: dict[Platform, QueueDriver] = {
         cisco.output_error,
         config_mode=True,
     ),
-    Platform.LINUX: QueueDriver(
+    (Platform.LINUX, ShaperMode.SIMPLE): QueueDriver(
         Platform.LINUX,
         linux_tc.read_commands,
         _tc_parse,
@@ -86,10 +95,18 @@ DRIVERS: dict[Platform, QueueDriver] = {
 }
 
 
-def driver_for(platform: Platform | str) -> QueueDriver:
-    """The driver for ``platform``; :class:`BandwidthError` listing the valid ones if none."""
-    for p, d in DRIVERS.items():
-        if p == platform:
+def driver_for(platform: Platform | str, mode: ShaperMode | str = ShaperMode.SIMPLE) -> QueueDriver:
+    """The driver for ``platform`` in ``mode``; :class:`BandwidthError` listing the valid
+    (platform, mode) pairs if none."""
+    for (p, m), d in DRIVERS.items():
+        if p == platform and m == mode:
             return d
-    valid = ", ".join(p.value for p in DRIVERS)
-    raise BandwidthError(f"no queue driver for platform {platform!r} (valid: {valid})")
+    valid = ", ".join(f"{p.value}/{m.value}" for p, m in DRIVERS)
+    raise BandwidthError(
+        f"no queue driver for platform {str(platform)!r} in mode {str(mode)!r} (valid: {valid})"
+    )
+
+
+def target_driver(target: ShaperTarget) -> QueueDriver:
+    """The driver for a shaper target (its platform and mode)."""
+    return driver_for(target.platform, target.mode)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from netops.bandwidth.diff import QueueDiff, diff_entries
-from netops.bandwidth.drivers import QueueDriver, driver_for
+from netops.bandwidth.drivers import QueueDriver, target_driver
 from netops.bandwidth.entries import QueueEntry, ShaperTarget
 from netops.errors import CollectorError, EnforcementError, NetopsError
 
@@ -66,7 +66,7 @@ class ApplyResult:
 
 def read_entries(io: DeviceIO, target: ShaperTarget) -> list[QueueEntry]:
     """The device's queues, parsed into entries (``target`` supplies the name bookkeeping)."""
-    driver = driver_for(target.platform)
+    driver = target_driver(target)
     outputs = {cmd: io.show(cmd) for cmd in driver.read_commands(target)}
     return driver.parse(outputs, target, target.device)
 
@@ -88,7 +88,7 @@ def _as_target(target: ShaperTarget, entries: list[QueueEntry]) -> ShaperTarget:
 
 
 def _reconcile(io: DeviceIO, want: ShaperTarget, read_as: ShaperTarget) -> tuple[str, ...]:
-    driver = driver_for(want.platform)
+    driver = target_driver(want)
     now = read_entries(io, read_as)
     diff = diff_entries(want.device, want.entries, now)
     cmds = driver.render_changes(want, diff)
@@ -106,7 +106,7 @@ def apply_target(io: DeviceIO, target: ShaperTarget, *, dry_run: bool = True) ->
     Returns an :class:`ApplyResult`; never raises for a device failure (the result says
     ``failed``/``rolled-back``/``rollback-failed`` with the error), only for programming errors.
     """
-    driver = driver_for(target.platform)
+    driver = target_driver(target)
     try:
         before = read_entries(io, target)
     except NetopsError as exc:

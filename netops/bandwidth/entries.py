@@ -9,7 +9,7 @@ whole kbit/s because that is the finest unit every platform prints back exactly.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from netops.bandwidth.plan import (
     DIRECTIONS,
@@ -21,7 +21,7 @@ from netops.bandwidth.plan import (
     group_key,
 )
 from netops.errors import PlanError
-from netops.inventory.schema import Inventory, Platform, Shaper
+from netops.inventory.schema import Inventory, Platform, Shaper, ShaperMode
 
 Network = ipaddress.IPv4Network
 
@@ -53,13 +53,15 @@ class QueueEntry:
 
 @dataclass(frozen=True)
 class ShaperTarget:
-    """What one shaper device should hold: platform, interfaces and desired entries."""
+    """What one shaper device should hold: platform, interfaces, desired entries and the
+    rendering ``mode`` (``simple``, or ``tree`` for MikroTik queue tree + mangle)."""
 
     device: str
     platform: Platform
     lan_interface: str
     wan_interface: str
     entries: tuple[QueueEntry, ...]
+    mode: ShaperMode = ShaperMode.SIMPLE
 
 
 def mbps_to_bps(mbps: float) -> int:
@@ -114,6 +116,31 @@ def flat_agency_entries(entries: list[QueueEntry]) -> list[QueueEntry]:
     ]
 
 
+MARKS_PREFIX = "m:"
+
+
+def marks_key(code: str) -> str:
+    """Key of an agency's mangle marks in tree mode: ``m:<code>``."""
+    return f"{MARKS_PREFIX}{code}"
+
+
+def tree_mode_entries(entries: list[QueueEntry]) -> list[QueueEntry]:
+    """Entries for a MikroTik queue tree + mangle shaper.
+
+    Tree queues classify nothing by themselves (a packet mark does), so every queue keeps its
+    rates, prio and parent but no subnets, and each agency leaf gets a companion ``m:<code>``
+    entry per direction whose subnets are the ones the mangle rules must mark for it (rates 0).
+    The diff then reports a missing or edited rule as a difference of ``m:<code>`` subnets.
+    """
+    queues = [replace(e, subnets=()) for e in entries]
+    marks = [
+        QueueEntry(marks_key(e.key.partition(":")[2]), e.direction, e.subnets, 0, 0, label=e.label)
+        for e in entries
+        if e.key.startswith("a:")
+    ]
+    return queues + marks
+
+
 def shaper_targets(inventory: Inventory, plan: BandwidthPlan) -> list[ShaperTarget]:
     """Desired entries for each shaper of the inventory.
 
@@ -126,15 +153,33 @@ def shaper_targets(inventory: Inventory, plan: BandwidthPlan) -> list[ShaperTarg
 
 
 def shaper_target(inventory: Inventory, plan: BandwidthPlan, shaper: Shaper) -> ShaperTarget:
+    """What ``shaper`` should hold under ``plan``.
+
+    Raises :class:`PlanError` when the shaper's device is unknown or its ``mode`` does not exist
+    on its platform (``tree`` is MikroTik only).
+    """
     try:
         device = inventory.device(shaper.device)
     except KeyError:
         raise PlanError(f"shaper {shaper.device!r} is not a device in the inventory") from None
+    if shaper.mode != ShaperMode.SIMPLE and device.platform != Platform.MIKROTIK_ROUTEROS:
+        raise PlanError(
+            f"shaper {shaper.device!r}: mode {shaper.mode.value!r} exists only on "
+            f"{Platform.MIKROTIK_ROUTEROS.value} (this device is {device.platform.value}); "
+            "use mode: simple"
+        )
     entries = plan_entries(plan, shaper.groups)
     if device.platform == Platform.CISCO_IOS:
         entries = flat_agency_entries(entries)
+    if shaper.mode == ShaperMode.TREE:
+        entries = tree_mode_entries(entries)
     return ShaperTarget(
-        shaper.device, device.platform, shaper.lan_interface, shaper.wan_interface, tuple(entries)
+        shaper.device,
+        device.platform,
+        shaper.lan_interface,
+        shaper.wan_interface,
+        tuple(entries),
+        shaper.mode,
     )
 
 
@@ -155,4 +200,5 @@ __all__ = [
     "mbps_to_bps",
     "plan_entries",
     "shaper_targets",
+    "tree_mode_entries",
 ]

@@ -249,17 +249,28 @@ class Uplink(_Strict):
     cost_idr_per_month: Annotated[int, Field(ge=0)] = 0
 
 
+class ShaperMode(StrEnum):
+    """How a shaper enforces the plan: MikroTik ``simple`` queues (any platform's native form) or
+    ``tree`` (MikroTik queue tree fed by firewall mangle marks)."""
+
+    SIMPLE = "simple"
+    TREE = "tree"
+
+
 class Shaper(_Strict):
     """A router that enforces the bandwidth plan for agency subnets.
 
     ``lan_interface`` faces the agencies (download is shaped on its egress), ``wan_interface``
     faces the uplink (upload is shaped there).  ``groups`` limits it to some groups (default: all).
+    ``mode`` picks the MikroTik rendering: ``simple`` queues (default) or ``tree`` (queue tree +
+    mangle); other platforms have one rendering and accept only ``simple``.
     """
 
     device: Name
     lan_interface: InterfaceName
     wan_interface: InterfaceName
     groups: tuple[Name, ...] = ()
+    mode: ShaperMode = ShaperMode.SIMPLE
 
 
 class Inventory(_Strict):

@@ -262,6 +262,8 @@ class Shaper(InventoryRow, Base):
     lan_interface_id: Mapped[int] = mapped_column(ForeignKey("interfaces.id"))
     wan_interface_id: Mapped[int] = mapped_column(ForeignKey("interfaces.id"))
     groups: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # simple | tree (inventory Shaper.mode); the server default keeps rows synced before 0004 valid
+    mode: Mapped[str] = mapped_column(String(8), default="simple", server_default="simple")
 
     device: Mapped[Device] = relationship()
     lan_interface: Mapped[Interface] = relationship(foreign_keys=[lan_interface_id])

@@ -256,6 +256,7 @@ def _network_rows(inv: Inventory, desired: Desired) -> None:
                 "lan_interface_id": Ref(Interface, f"{s.device}:{s.lan_interface}"),
                 "wan_interface_id": Ref(Interface, f"{s.device}:{s.wan_interface}"),
                 "groups": list(s.groups),
+                "mode": s.mode.value,
             },
         )
 

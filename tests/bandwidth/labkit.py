@@ -40,3 +40,26 @@ def ros_queues(lab: Any, hostname: str) -> dict[str, dict[str, str]]:
         i.get("name"): {**i.values, "comment": i.comment, "disabled": str(i.disabled)}
         for i in cfg.simple.items
     }
+
+
+def tree_shaper(inv: Inventory, hostname: str = "core1") -> Inventory:
+    """``inv`` with one MikroTik shaper in queue tree + mangle mode."""
+    shaper = Shaper.model_validate({**SHAPERS[hostname].model_dump(), "mode": "tree"})
+    return inv.model_copy(update={"shapers": (shaper,)})
+
+
+def ros_tree(lab: Any, hostname: str) -> dict[str, dict[str, str]]:
+    """name -> properties (plus comment/disabled) of the lab RouterOS's queue tree."""
+    cfg = lab.runtime(hostname).personality.config
+    return {
+        i.get("name"): {**i.values, "comment": i.comment, "disabled": str(i.disabled)}
+        for i in cfg.tree.items
+    }
+
+
+def ros_mangle(lab: Any, hostname: str) -> list[dict[str, str]]:
+    """The lab RouterOS's mangle rules in order (properties plus comment/disabled)."""
+    cfg = lab.runtime(hostname).personality.config
+    return [
+        {**i.values, "comment": i.comment, "disabled": str(i.disabled)} for i in cfg.mangle.items
+    ]

@@ -250,3 +250,44 @@ def test_linux_tc_apply_reads_back_and_shapes_the_lab(
     finally:
         ctx.close()
     assert 40e6 < lab.traffic.agency_rates(PEAK_S)["rsud"][0] <= 45e6 * 1.001
+
+
+def test_linux_tc_refusal_mid_apply_restores_and_verifies_the_previous_classes(
+    lab_factory: Any, mini_inventory: Inventory, lab_secrets: SecretStore, tmp_path: Path
+) -> None:
+    lab = lab_factory(mini_inventory)
+    inv = _lowered(with_shapers(mini_inventory, "rsud-gw"), "rsud", 35)
+    ctx = context(inv, lab, lab_secrets, tmp_path)
+    io = ctx.io("rsud-gw")
+    try:
+        assert apply_device(ctx, "rsud-gw", dry_run=False, at=AT).result == "applied"
+        shown = ("tc class show dev eth1", "tc filter show dev eth1", "tc class show dev eth0")
+        before = {cmd: io.show(cmd) for cmd in shown}
+        target = ctx.target("rsud-gw", AT)
+        # rsud's maximum rises (accepted), then kec-utara asks for a priority HTB refuses
+        # (prio 9 -> tc "prio 8", outside 0..7): the download tree is half rebuilt by then.
+        bad = tuple(
+            replace(e, ceil_bps=90_000_000)
+            if e.key == "a:rsud" and e.direction == "down"
+            else replace(e, prio=9)
+            if e.key == "a:kec-utara" and e.direction == "down"
+            else e
+            for e in target.entries
+        )
+        io.sent_log.clear()
+        result = apply_target(io, replace(target, entries=bad), dry_run=False)
+        sent = list(io.sent_log)
+        after = {cmd: io.show(cmd) for cmd in shown}
+        in_sync = diff_device(ctx, "rsud-gw", AT).in_sync
+    finally:
+        ctx.close()
+    assert result.result == "rolled-back", result
+    assert "prio must be 0..7" in (result.error or "")
+    refused = sent.index(next(c for c in sent if c.endswith(" prio 8")))
+    assert sent[0] == "tc qdisc del dev eth1 root"
+    assert any("ceil 90mbit" in c for c in sent[:refused])  # rsud's new class went in
+    # after the refusal only the rollback went out: rebuild eth1 as it was
+    assert sent[refused + 1 :] == list(result.rollback_commands)
+    assert result.rollback_commands[0] == "tc qdisc del dev eth1 root"
+    assert after == before and in_sync  # the classes and filters from before, verified
+    assert 30e6 < lab.traffic.agency_rates(PEAK_S)["rsud"][0] <= 35e6 * 1.001

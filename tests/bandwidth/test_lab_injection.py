@@ -19,14 +19,14 @@ from netops.secrets import SecretStore
 
 from .conftest import MINI
 from .hostile import HOSTILE_NAMES
-from .labkit import context, ros_queues, with_shapers
+from .labkit import context, ros_mangle, ros_queues, ros_tree, tree_shaper, with_shapers
 
 pytestmark = [pytest.mark.lab]
 AT = datetime(2026, 1, 15, 2, 0, tzinfo=UTC)
 CODES = [f"hostile-{i}" for i in range(len(HOSTILE_NAMES))]
 
 
-def _hostile_inventory(base: Inventory, *shapers: str) -> Inventory:
+def _hostile_inventory(base: Inventory, *shapers: str, tree: bool = False) -> Inventory:
     quota = Quota(
         guaranteed_down_mbps=1,
         maximum_down_mbps=5,
@@ -46,7 +46,7 @@ def _hostile_inventory(base: Inventory, *shapers: str) -> Inventory:
         )
         for i, (code, name) in enumerate(zip(CODES, HOSTILE_NAMES, strict=True))
     )
-    inv = with_shapers(base, *shapers)
+    inv = tree_shaper(base, *shapers) if tree else with_shapers(base, *shapers)
     return inv.model_copy(update={"agencies": inv.agencies + extra})
 
 
@@ -130,3 +130,45 @@ def test_hostile_names_leave_linux_tc_with_only_the_planned_classes(
     n = 3 + len(CODES)
     assert ids == sorted(["1:1", "1:100", "1:101"] + [f"1:{0x1000 + i:x}" for i in range(n)])
     assert all(c.startswith("tc ") and "\n" not in c for c in res.commands)
+
+
+def test_hostile_names_reach_routeros_tree_mode_only_as_inert_comments(
+    lab_factory: Any, mini_inventory: Inventory, lab_secrets: SecretStore, tmp_path: Path
+) -> None:
+    lab = lab_factory(mini_inventory)
+    cfg = lab.runtime("core1").personality.config
+    identity_before = cfg.identity
+    inv = _hostile_inventory(mini_inventory, "core1", tree=True)
+    ctx = context(inv, lab, lab_secrets, tmp_path)
+    try:
+        res = apply_device(ctx, "core1", dry_run=False, at=AT)
+        assert res.result == "applied", res.error
+        assert diff_device(ctx, "core1", AT).in_sync
+    finally:
+        ctx.close()
+    codes = ["diskominfo", "rsud", "kec-utara", *CODES]
+    tree = ros_tree(lab, "core1")
+    expected = {f"nx-{k}-{d}" for k in ("uplink", "g-opd", "g-kecamatan") for d in ("down", "up")}
+    expected |= {f"nx-a-{c}-{d}" for c in codes for d in ("down", "up")}
+    assert set(tree) == expected
+    mangle = ros_mangle(lab, "core1")
+    assert len(mangle) == 4 * len(codes)
+    # every rule is one netops writes: forward chain, our marks, the agency's own subnet
+    for rule in mangle:
+        assert rule["chain"] == "forward" and rule["disabled"] == "False"
+        mark = rule["new-connection-mark"] or rule["connection-mark"]
+        code = mark.removeprefix("nx-a-")
+        assert code in codes
+        subnet = rule["src-address"] or rule["dst-address"]
+        if code in CODES:
+            assert subnet == f"10.77.{CODES.index(code)}.0/24"
+        assert rule["comment"].startswith("netops: ") and "\n" not in rule["comment"]
+    # nothing else on the router changed
+    assert cfg.identity == identity_before and list(cfg.simple.items) == []
+    for code, name in zip(CODES, HOSTILE_NAMES, strict=True):
+        q = tree[f"nx-a-{code}-down"]
+        assert q["max-limit"] == "5M" and q["parent"] == "nx-g-kecamatan-down"
+        if name.isascii():
+            # stored verbatim as data (line breaks flattened to spaces), never executed
+            flat = "".join(" " if ch < " " else ch for ch in name)
+            assert q["comment"] == f"netops: {flat}"

@@ -16,7 +16,8 @@ from collectors.base import (
 )
 from collectors.connect import close_session, send_command, session_alive
 from collectors.parsers import routeros as p
-from netops.errors import ParseError
+
+_NO_STATS_DETAIL = re.compile(r"^(bad command name|expected end of command|syntax error)", re.M)
 
 
 class RouterOSCollector(Collector):
@@ -43,18 +44,13 @@ class RouterOSCollector(Collector):
         return p.parse_interfaces(self.device, self._run(p.CMD_INTERFACES))
 
     def get_counters(self) -> list[InterfaceCounters]:
+        """``print stats-detail`` (``key=value`` items); a RouterOS that does not know that
+        option answers with a syntax error, and from then on the ``print stats`` table is read."""
         if not self._table_counters:
             text = self._run(p.CMD_COUNTERS)
-            if re.search(r"^\s*#\s+NAME\b", text, re.M):
-                # some RouterOS builds print stats-detail as the stats table
-                return p.parse_counters_table(self.device, text)
-            try:
-                p.check_error(self.device, p.CMD_COUNTERS, text)
+            if not _NO_STATS_DETAIL.search(text):
                 return p.parse_counters_detail(self.device, text)
-            except ParseError:
-                if "bad command" not in text and "expected end of command" not in text:
-                    raise
-                self._table_counters = True  # older RouterOS: no stats-detail
+            self._table_counters = True
         return p.parse_counters_table(self.device, self._run(p.CMD_COUNTERS_TABLE))
 
     def get_neighbors(self) -> list[Neighbor]:

@@ -210,8 +210,6 @@ class RouterOsPersonality(Personality):
                 raise RosSyntaxError("expected end of command", w.column)
             if option == "count-only":
                 count_only = True
-            elif option == "stats-detail":
-                mode = "stats"
             elif option != "without-paging":
                 mode = option
         return mode, [], count_only
@@ -286,6 +284,8 @@ class RouterOsPersonality(Personality):
 
     def _table_print(self, table: Table, args: list[Word], width: int) -> str:
         mode, conditions, count_only = self._print_options(args)
+        if mode == "stats-detail":
+            mode = "stats"  # item menus print their stats as key=value items either way
         items = table.find(conditions) if conditions else list(table.items)
         if count_only:
             return str(len(items))

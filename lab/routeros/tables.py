@@ -272,15 +272,15 @@ def _normalize(prop: Prop, raw: str, refs: RefSource | None) -> str:
     if kind == "rate":
         return format_rate(_rate(raw, name))
     if kind == "rate-pair":
-        up, down = split_pair(raw)
+        up, down = _pair(raw, name)
         return f"{format_rate(_rate(up, name))}/{format_rate(_rate(down, name))}"
     if kind == "prio":
         return str(_prio(raw, name))
     if kind == "prio-pair":
-        up, down = split_pair(raw)
+        up, down = _pair(raw, name)
         return f"{_prio(up, name)}/{_prio(down, name)}"
     if kind in ("queue", "queue-pair"):
-        halves = split_pair(raw) if kind == "queue-pair" else (raw, raw)
+        halves = _pair(raw, name) if kind == "queue-pair" else (raw, raw)
         for h in halves:
             if h not in QUEUE_KINDS:
                 raise ValueError(f"input does not match any value of {name}")
@@ -304,12 +304,12 @@ def _normalize(prop: Prop, raw: str, refs: RefSource | None) -> str:
             return raw
         raise ValueError(f"input does not match any value of {name}")
     if kind == "time-pair":
-        up, down = split_pair(raw)
+        up, down = _pair(raw, name)
         return f"{_time(up, name)}/{_time(down, name)}"
     if kind == "time":
         return _time(raw, name)
     if kind in ("float-pair", "float"):
-        halves = split_pair(raw) if kind == "float-pair" else (raw, raw)
+        halves = _pair(raw, name) if kind == "float-pair" else (raw, raw)
         for h in halves:
             try:
                 float(h)
@@ -317,6 +317,13 @@ def _normalize(prop: Prop, raw: str, refs: RefSource | None) -> str:
                 raise ValueError(f"invalid value for argument {name}") from None
         return f"{halves[0]}/{halves[1]}" if kind == "float-pair" else halves[0]
     raise ValueError(f"invalid value for argument {name}")  # pragma: no cover
+
+
+def _pair(raw: str, name: str) -> tuple[str, str]:
+    try:
+        return split_pair(raw)
+    except ValueError:
+        raise ValueError(f"invalid value for argument {name}") from None
 
 
 def _rate(text: str, name: str) -> int:

@@ -1,20 +1,22 @@
-"""RouterOS numbers: rates (``10M``, ``512k``, ``1G``, ``1500000``), rate pairs (``up/down``),
-byte counts with thousands groups (``205 149 015``), durations (``6w5d11h55m45s``)."""
+"""RouterOS numbers as the lab prints them: rates (``10M``, ``512k``), measured rates
+(``734.2kbps``), byte counts with thousands groups (``205 149 015``), durations
+(``6w5d11h55m45s``).  Parsing rates and pairs is the collectors' (re-exported here)."""
 
 from __future__ import annotations
 
-import re
+# Reading a rate or an UP/DOWN pair is the same whether RouterOS prints it or a user types it:
+# one parser for both, the collectors'.
+from collectors.parsers.routeros_text import ros_pair as split_pair
+from collectors.parsers.routeros_text import ros_rate_bps as parse_rate_bps
 
-_RATE_RE = re.compile(r"^(\d+(?:\.\d+)?)([kKMG]?)$")
-_MULT = {"": 1, "k": 1_000, "K": 1_000, "M": 1_000_000, "G": 1_000_000_000}
-
-
-def parse_rate_bps(text: str) -> int:
-    """``"10M"`` -> 10_000_000 bit/s; :class:`ValueError` for anything else."""
-    m = _RATE_RE.match(text.strip())
-    if not m:
-        raise ValueError(text)
-    return int(float(m.group(1)) * _MULT[m.group(2)])
+__all__ = [
+    "format_duration",
+    "format_live_rate",
+    "format_rate",
+    "group_thousands",
+    "parse_rate_bps",
+    "split_pair",
+]
 
 
 def format_rate(bps: int) -> str:
@@ -54,11 +56,3 @@ def format_duration(seconds: float) -> str:
     if total or not out:
         out.append(f"{total}s")
     return "".join(out)
-
-
-def split_pair(text: str) -> tuple[str, str]:
-    """``"a/b"`` -> (a, b); a single value is used for both halves (upload/download)."""
-    if "/" in text:
-        up, _, down = text.partition("/")
-        return up, down
-    return text, text

@@ -4,7 +4,8 @@ One simple queue holds both directions of a key: ``max-limit=UP/DOWN`` (ceil), `
 (rate), ``priority=UP/DOWN``, ``target`` the subnets, ``parent`` the parent queue's name.  Names
 are derived from validated codes (``nx-uplink``, ``nx-g-<group>``, ``nx-a-<agency>``) and every
 value is quoted with :func:`routeros_quote`; the free-text agency name only reaches ``comment``.
-Pure.
+Reading back goes through the collectors' RouterOS parsers (:mod:`collectors.parsers.routeros`);
+this module only maps their :class:`SimpleQueue` records onto entries.  Pure.
 """
 
 from __future__ import annotations
@@ -13,10 +14,15 @@ import ipaddress
 import re
 from collections.abc import Iterable
 
+from collectors.parsers.routeros import (
+    parse_export_items,
+    parse_simple_queue_export,
+    ros_rate_bps,
+)
 from netops.bandwidth.diff import QueueDiff
 from netops.bandwidth.entries import QueueEntry, ShaperTarget
 from netops.bandwidth.plan import ROOT_KEY, Direction
-from netops.bandwidth.quoting import routeros_quote, routeros_unquote, safe_code, safe_subnet
+from netops.bandwidth.quoting import routeros_quote, safe_code, safe_subnet
 from netops.errors import ParseError
 
 READ_COMMAND = "/queue simple export terse"
@@ -57,11 +63,10 @@ def _rate(bps: int) -> str:
 
 def parse_rate(text: str) -> int:
     """``"150M"`` -> 150000000; ``"1500k"``, ``"2G"``, ``"64000"``; ParseError otherwise."""
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)([kKMG]?)", text.strip())
-    if not m:
-        raise ParseError("mikrotik", f"not a RouterOS rate: {text!r}")
-    mult = {"": 1, "k": 1000, "K": 1000, "M": 1_000_000, "G": 1_000_000_000}[m.group(2)]
-    return int(round(float(m.group(1)) * mult))
+    try:
+        return ros_rate_bps(text)
+    except ValueError as exc:
+        raise ParseError("mikrotik", str(exc)) from None
 
 
 def _pairs(entries: Iterable[QueueEntry]) -> dict[str, dict[Direction, QueueEntry]]:
@@ -123,40 +128,17 @@ def render_changes(target: ShaperTarget, diff: QueueDiff) -> list[str]:
     return removes + adds + sets
 
 
-_TOKEN_RE = re.compile(r'([a-z0-9-]+)=("(?:[^"\\]|\\.)*"|\S*)')
-
-
 def parse_export(text: str) -> list[dict[str, str]]:
     """Rows of ``/queue simple export [terse]`` as {property: unquoted value}.
 
     Handles terse (one ``/queue simple add ...`` per line) and the default layout (a section
     header, ``add`` lines, ``\\`` line continuations).  Comment lines are skipped.
     """
-    joined = re.sub(r"\\\r?\n\s*", "", text)
-    rows = []
-    section = ""
-    for raw in joined.splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("/"):
-            # "/queue simple" alone opens a section; "/queue simple add ..." is a terse line
-            for head in ("/queue simple add ", "/queue simple\tadd "):
-                if line.startswith(head):
-                    section, line = "/queue simple", "add " + line[len(head) :]
-                    break
-            else:
-                section = " ".join(line.split())
-                continue
-        if section != "/queue simple" or not line.startswith("add "):
-            continue
-        rows.append({k: routeros_unquote(v) for k, v in _TOKEN_RE.findall(line[4:])})
-    return rows
-
-
-def _split(value: str) -> tuple[str, str]:
-    up, _, down = value.partition("/")
-    return up, down or up
+    return [
+        dict(item.props)
+        for item in parse_export_items(text)
+        if item.section == "/queue simple" and item.action == "add"
+    ]
 
 
 def parse_queues(text: str, device: str = "mikrotik") -> list[QueueEntry]:
@@ -165,35 +147,24 @@ def parse_queues(text: str, device: str = "mikrotik") -> list[QueueEntry]:
     Raises :class:`ParseError` naming the device when a row has unreadable rates or targets.
     """
     out: list[QueueEntry] = []
-    for row in parse_export(text):
-        if row.get("disabled") == "yes":
+    for q in parse_simple_queue_export(device, text):
+        if q.disabled:
             continue  # a disabled queue shapes nothing: for the diff it is absent
-        name = row.get("name", "")
-        key = key_of(name)
+        key = key_of(q.name)
         try:
             subnets = tuple(
-                ipaddress.IPv4Network(t, strict=False)
-                for t in row.get("target", "").split(",")
-                if t and t[0].isdigit()
+                ipaddress.IPv4Network(t, strict=False) for t in q.targets if t[0].isdigit()
             )
-            ceil_up, ceil_down = _split(row.get("max-limit", "0/0"))
-            rate_up, rate_down = _split(row.get("limit-at", "0/0"))
-            prio_up, prio_down = _split(row.get("priority", "8/8"))
-            values = {
-                "up": (parse_rate(rate_up), parse_rate(ceil_up), int(prio_up)),
-                "down": (parse_rate(rate_down), parse_rate(ceil_down), int(prio_down)),
-            }
-        except (ValueError, ParseError) as exc:
-            raise ParseError(device, f"queue {name!r}: {exc}") from None
-        parent_name = row.get("parent", "none")
-        parent = (
-            None if parent_name in ("", "none") else (key_of(parent_name) or f"x:{parent_name}")
-        )
-        for d in ("down", "up"):
-            direction: Direction = "down" if d == "down" else "up"
-            rate, ceil, prio = values[d]
-            managed = key is not None
-            k = key or f"x:{name}"
+        except ValueError as exc:
+            raise ParseError(device, f"queue {q.name!r}: {exc}") from None
+        parent = None if not q.parent else (key_of(q.parent) or f"x:{q.parent}")
+        managed = key is not None
+        k = key or f"x:{q.name}"
+        values: dict[Direction, tuple[int, int, int]] = {
+            "down": (q.limit_at_down_bps, q.max_limit_down_bps, q.priority_down),
+            "up": (q.limit_at_up_bps, q.max_limit_up_bps, q.priority_up),
+        }
+        for direction, (rate, ceil, prio) in values.items():
             out.append(
                 QueueEntry(
                     key=k,
@@ -203,8 +174,8 @@ def parse_queues(text: str, device: str = "mikrotik") -> list[QueueEntry]:
                     ceil_bps=ceil,
                     prio=prio if (k.startswith("a:") or not managed) else 0,
                     parent=parent,
-                    label=row.get("comment", ""),
-                    device_name=name,
+                    label=q.comment,
+                    device_name=q.name,
                     managed=managed,
                 )
             )

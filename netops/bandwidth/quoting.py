@@ -21,6 +21,7 @@ import ipaddress
 import re
 import unicodedata
 
+from collectors.parsers.routeros_text import unquote
 from netops.errors import UnsafeValue
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
@@ -81,43 +82,11 @@ def routeros_quote(text: str) -> str:
     return "".join(out)
 
 
-_ROS_UNESCAPE = {
-    "\\": "\\",
-    '"': '"',
-    "$": "$",
-    "?": "?",
-    "n": "\n",
-    "r": "\r",
-    "t": "\t",
-    "_": " ",
-    "a": "\a",
-    "b": "\b",
-    "f": "\f",
-    "v": "\v",
-}
-
-
 def routeros_unquote(token: str) -> str:
-    """Inverse of :func:`routeros_quote` for a value as RouterOS prints it (quoted or bare)."""
-    if len(token) >= 2 and token[0] == token[-1] == '"':
-        token = token[1:-1]
-    raw = bytearray()
-    i = 0
-    while i < len(token):
-        ch = token[i]
-        if ch == "\\" and i + 1 < len(token):
-            nxt = token[i + 1]
-            pair = token[i + 1 : i + 3]
-            if len(pair) == 2 and all(c in "0123456789ABCDEFabcdef" for c in pair):
-                raw.append(int(pair, 16))
-                i += 3
-                continue
-            raw.extend(_ROS_UNESCAPE.get(nxt, nxt).encode("utf-8"))
-            i += 2
-            continue
-        raw.extend(ch.encode("utf-8"))
-        i += 1
-    return raw.decode("utf-8", errors="replace")
+    """Inverse of :func:`routeros_quote` for a value as RouterOS prints it (quoted or bare).
+
+    The one RouterOS string parser is the collectors' (read-back and collection share it)."""
+    return unquote(token)
 
 
 def ios_text(text: str, limit: int = IOS_DESCRIPTION_MAX) -> str:

@@ -88,8 +88,28 @@ def test_routeros_rates_are_bits_per_second(text: str, bps: int) -> None:
     assert routeros.ros_rate_bps(text) == bps
 
 
-def test_routeros_zero_limit_means_unlimited() -> None:
-    assert routeros.ros_rate_bps("0") is None
+def test_routeros_zero_limit_reads_as_no_limit_in_queue_stats() -> None:
+    assert routeros.ros_rate_bps("0") == 0
+    detail = (
+        'Flags: X - disabled\n 0    name="rsud" target=10.10.2.0/24 limit-at=0/30M max-limit=0/0'
+    )
+    (q,) = routeros.parse_queues("core1", detail)
+    assert (q.limit_at_up_bps, q.limit_at_down_bps, q.max_limit_down_bps) == (
+        None,
+        30_000_000,
+        None,
+    )
+
+
+def test_stats_table_cell_that_is_not_a_number_is_a_parse_error_naming_the_line() -> None:
+    text = _text(STATS_TABLE).replace("32 398 973", "32 39x 973")
+    with pytest.raises(ParseError, match=r"core1: .*line 7: cell '32 39x 973' is not a number"):
+        routeros.parse_counters_table("core1", text)
+
+
+def test_records_with_text_before_the_first_item_are_refused() -> None:
+    with pytest.raises(ParseError, match="line 1: text before the first item"):
+        routeros.parse_counters_detail("core1", "Interrupted\n 0 R name=ether1 rx-byte=1")
 
 
 def test_tc_bps_unit_is_bytes_per_second() -> None:

@@ -9,8 +9,8 @@ import pytest
 from netmiko import ConnectHandler
 from ntc_templates.parse import parse_output
 
+from collectors.parsers.routeros import parse_records, parse_stats_table
 from lab.api import Lab
-from lab.routeros.parse import parse_records, parse_stats_table
 
 pytestmark = pytest.mark.lab
 
@@ -73,9 +73,13 @@ def test_interfaces_match_the_inventory(core1: object) -> None:
 
 
 def test_counters_move_between_two_reads(core1: object) -> None:
-    first = {r["name"]: r for r in parse_stats_table(_send(core1, "/interface print stats"))}
+    first = {
+        r.props["name"]: r.props for r in parse_stats_table(_send(core1, "/interface print stats"))
+    }
     time.sleep(1.2)
-    second = {r["name"]: r for r in parse_stats_table(_send(core1, "/interface print stats"))}
+    second = {
+        r.props["name"]: r.props for r in parse_stats_table(_send(core1, "/interface print stats"))
+    }
     for name in ("ether1", "ether2"):
         assert int(second[name]["rx-byte"]) > int(first[name]["rx-byte"])
         assert int(second[name]["tx-packet"]) >= int(first[name]["tx-packet"])
@@ -107,7 +111,7 @@ def test_queue_change_round_trips_into_export_and_print(core1: object, mini_lab:
         "name=rsud priority=1/1 target=10.10.2.0/24"
     ) in export.splitlines()
     (record,) = parse_records(_send(core1, "/queue simple print stats where name=rsud"))
-    assert record["target"] == "10.10.2.0/24"
+    assert record.props["target"] == "10.10.2.0/24"
     caps = [c for c in mini_lab.runtime("core1").personality.shaping_caps() if c.name == "rsud"]
     assert {(c.direction, c.max_bps) for c in caps} == {("up", 90e6), ("down", 200e6)}
     assert _send(core1, "/queue simple add name=rsud target=10.10.2.0/24") == (
@@ -121,9 +125,9 @@ def test_unknown_command_gets_a_routeros_error(core1: object) -> None:
 
 def test_link_down_fault_shows_in_interfaces_and_neighbours(core1: object, mini_lab: Lab) -> None:
     mini_lab.fault("core1", "link-down", interface="ether3")
-    rows = {r["name"]: r for r in parse_stats_table(_send(core1, "/interface print stats"))}
-    assert rows["ether3"]["flags"] == ""
-    assert rows["ether2"]["flags"] == "R"
+    rows = {r.props["name"]: r for r in parse_stats_table(_send(core1, "/interface print stats"))}
+    assert rows["ether3"].flags == frozenset()
+    assert rows["ether2"].flags == {"R"}
     assert "ptp-utara" not in _send(core1, "/ip neighbor print detail")
 
 
@@ -140,12 +144,12 @@ def test_reboot_resets_uptime_and_counters(mini_lab: Lab, lab_password: str) -> 
         )
 
     conn = connect()
-    before = parse_stats_table(_send(conn, "/interface print stats"))[0]
+    before = parse_stats_table(_send(conn, "/interface print stats"))[0].props
     conn.disconnect()  # type: ignore[attr-defined]
     mini_lab.fault("core1", "reboot")
     conn = connect()
     try:
-        after = parse_stats_table(_send(conn, "/interface print stats"))[0]
+        after = parse_stats_table(_send(conn, "/interface print stats"))[0].props
         (resource,) = parse_output(
             platform="mikrotik_routeros",
             command="/system resource print",
@@ -174,7 +178,7 @@ def test_pushing_a_queue_caps_the_measured_rate(core1: object, mini_lab: Lab) ->
         == ""
     )
     (record,) = parse_records(_send(core1, "/queue simple print stats where name=rsud-tight"))
-    up, down = (_rate_bps(x) for x in record["rate"].split("/"))
+    up, down = (_rate_bps(x) for x in record.props["rate"].split("/"))
     assert down <= 200_000 < unshaped_bps
     assert up <= 100_000
     assert _send(core1, "/queue simple remove [find name=rsud-tight]") == ""

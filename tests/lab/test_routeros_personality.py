@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from collectors.parsers.routeros import parse_records, parse_stats_table
 from lab.personalities import personality_for
 from lab.personality import Personality, SessionContext
-from lab.routeros.parse import parse_records, parse_stats_table
 from lab.state import DeviceState, Direction, build_states
 from netops.inventory.loader import load_inventory
 
@@ -92,10 +92,10 @@ def test_simple_queue_add_round_trips_into_print_and_export() -> None:
     )
     assert out == ""
     (record,) = parse_records(p.handle("/queue simple print detail", s))
-    assert record["name"] == "diskominfo"
-    assert record["max-limit"] == "60M/150M"
-    assert record["limit-at"] == "20M/50M"
-    assert record["comment"] == 'Dinas "Kominfo"'
+    assert record.props["name"] == "diskominfo"
+    assert record.props["max-limit"] == "60M/150M"
+    assert record.props["limit-at"] == "20M/50M"
+    assert record.comment == 'Dinas "Kominfo"'
     terse = p.handle("/export terse", s)
     assert (
         '/queue simple add comment="Dinas \\"Kominfo\\"" limit-at=20M/50M max-limit=60M/150M '
@@ -109,7 +109,7 @@ def test_set_by_find_and_by_number_change_the_queue() -> None:
     p.handle("/queue simple add name=b target=10.10.2.0/24 max-limit=1M/2M", s)
     assert p.handle('/queue simple set [find name="b"] max-limit=3M/4M', s) == ""
     assert p.handle("/queue simple set numbers=0 max-limit=5000000/6000000", s) == ""
-    records = {r["name"]: r for r in parse_records(p.handle("/queue simple print", s))}
+    records = {r.props["name"]: r.props for r in parse_records(p.handle("/queue simple print", s))}
     assert records["a"]["max-limit"] == "5M/6M"
     assert records["b"]["max-limit"] == "3M/4M"
 
@@ -154,11 +154,11 @@ def test_remove_by_find_and_disable_enable() -> None:
     p.handle("/queue simple add name=b target=10.10.2.0/24 max-limit=1M/2M", s)
     p.handle("/queue simple disable [find name=a]", s)
     (a, _) = parse_records(p.handle("/queue simple print", s))
-    assert a["flags"] == "X"
+    assert a.flags == {"X"}
     assert "disabled=yes" in p.handle("/export terse", s)
     p.handle("/queue simple enable a", s)
     p.handle('/queue simple remove [find where name~"^b"]', s)
-    names = [r["name"] for r in parse_records(p.handle("/queue simple print", s))]
+    names = [r.props["name"] for r in parse_records(p.handle("/queue simple print", s))]
     assert names == ["a"]
 
 
@@ -207,25 +207,25 @@ def test_queue_stats_bytes_come_from_the_ledger_and_move() -> None:
     p, s, _, clock = _router()
     p.handle("/queue simple add name=rsud target=10.10.2.0/24 max-limit=80M/180M", s)
     (first,) = parse_records(p.handle("/queue simple print stats", s))
-    assert first["bytes"] == "0/0"
+    assert first.props["bytes"] == "0/0"
     clock.t += 10
     (second,) = parse_records(p.handle("/queue simple print stats", s))
-    up, down = (int(x) for x in second["bytes"].split("/"))
+    up, down = (int(x) for x in second.props["bytes"].split("/"))
     # 2 Mbit/s up and 10 Mbit/s down for 10 s.
     assert up == pytest.approx(2e6 * 10 / 8, rel=0.01)
     assert down == pytest.approx(10e6 * 10 / 8, rel=0.01)
-    assert second["rate"] == "2.0Mbps/10.0Mbps"
+    assert second.props["rate"] == "2.0Mbps/10.0Mbps"
 
 
 def test_reboot_resets_queue_counters_and_uptime() -> None:
     p, s, state, clock = _router()
     p.handle("/queue simple add name=rsud target=10.10.2.0/24 max-limit=80M/180M", s)
     clock.t += 30
-    assert parse_records(p.handle("/queue simple print stats", s))[0]["bytes"] != "0/0"
+    assert parse_records(p.handle("/queue simple print stats", s))[0].props["bytes"] != "0/0"
     state.reboot()
     clock.t += 1
     (after,) = parse_records(p.handle("/queue simple print stats", s))
-    up, down = (int(x) for x in after["bytes"].split("/"))
+    up, down = (int(x) for x in after.props["bytes"].split("/"))
     assert down <= 10e6 * 1 / 8 * 1.01
     assert "uptime: 1s" in p.handle("/system resource print", s)
     # the configuration survives (RouterOS saves every change at once)
@@ -234,9 +234,13 @@ def test_reboot_resets_queue_counters_and_uptime() -> None:
 
 def test_interface_counters_move_between_two_reads() -> None:
     p, s, _, clock = _router()
-    before = {r["name"]: r for r in parse_stats_table(p.handle("/interface print stats", s))}
+    before = {
+        r.props["name"]: r.props for r in parse_stats_table(p.handle("/interface print stats", s))
+    }
     clock.t += 5
-    after = {r["name"]: r for r in parse_stats_table(p.handle("/interface print stats", s))}
+    after = {
+        r.props["name"]: r.props for r in parse_stats_table(p.handle("/interface print stats", s))
+    }
     delta = int(after["ether2"]["rx-byte"]) - int(before["ether2"]["rx-byte"])
     assert delta == pytest.approx((8e6 + 0) * 5 / 8, rel=0.05)
 
@@ -247,9 +251,9 @@ def test_32bit_counters_wrap_in_print_stats() -> None:
     iface.counter_bits = 32
     state.sync()
     iface.counter_offset = (1 << 32) - int(iface.raw.get("in_octets", 0)) - 1000
-    before = int(parse_stats_table(p.handle("/interface print stats", s))[1]["rx-byte"])
+    before = int(parse_stats_table(p.handle("/interface print stats", s))[1].props["rx-byte"])
     clock.t += 2
-    after = int(parse_stats_table(p.handle("/interface print stats", s))[1]["rx-byte"])
+    after = int(parse_stats_table(p.handle("/interface print stats", s))[1].props["rx-byte"])
     assert before > (1 << 32) - 2000
     assert after < before  # wrapped past 2**32
     assert after < 1 << 32
@@ -259,9 +263,11 @@ def test_disabling_an_interface_takes_the_link_down_on_both_ends() -> None:
     p, s, state, _ = _router()
     p.handle("/interface disable ether3", s)
     (row,) = [
-        r for r in parse_stats_table(p.handle("/interface print stats", s)) if r["name"] == "ether3"
+        r
+        for r in parse_stats_table(p.handle("/interface print stats", s))
+        if r.props["name"] == "ether3"
     ]
-    assert row["flags"] == "X"
+    assert row.flags == {"X"}
     assert state.interfaces["ether3"].peer is not None
     assert not state.interfaces["ether3"].peer.oper_up
     assert "ptp-utara" not in p.handle("/ip neighbor print detail", s)

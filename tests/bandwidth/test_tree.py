@@ -6,6 +6,7 @@ import ipaddress
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -299,3 +300,31 @@ def test_driver_registry_lists_platform_mode_pairs_for_an_unknown_one() -> None:
     with pytest.raises(BandwidthError, match="mikrotik_routeros/tree") as info:
         driver_for(Platform.LINUX, "tree")
     assert "linux/simple" in str(info.value)
+
+
+def test_sync_stores_the_shaper_mode_and_a_mode_switch_is_a_recorded_change(
+    mini_loaded: LoadedInventory, engine: Any
+) -> None:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from netops.storage.models import Shaper as ShaperRow
+    from netops.storage.sync import sync_inventory
+
+    inv = mini_loaded.inventory
+    with Session(engine) as s:
+        sync_inventory(s, inv, source="mini.yaml", sha256="a" * 64)
+        s.commit()
+        assert s.scalars(select(ShaperRow.mode)).one() == "simple"
+    tree = inv.model_copy(
+        update={
+            "shapers": tuple(
+                Shaper.model_validate({**x.model_dump(), "mode": "tree"}) for x in inv.shapers
+            )
+        }
+    )
+    with Session(engine) as s:
+        report = sync_inventory(s, tree, source="mini.yaml", sha256="b" * 64)
+        s.commit()
+        assert [c.kind for c in report.changed] == ["shaper"] and not report.added
+        assert s.scalars(select(ShaperRow.mode)).one() == "tree"

@@ -120,13 +120,14 @@ def shaping_caps(cfg: IosConfig) -> list[ShapingCap]:
 
 
 def render_policy_class(name: str, pc: PolicyClass, indent: str = " ") -> list[str]:
+    # IOS indents a policy-map class by one space and its actions by two
     lines = [f"{indent}class {name}"]
     if pc.priority_level is not None:
-        lines.append(f"{indent}  priority level {pc.priority_level}")
+        lines.append(f"{indent} priority level {pc.priority_level}")
     if pc.bandwidth_kbps is not None:
-        lines.append(f"{indent}  bandwidth {pc.bandwidth_kbps}")
+        lines.append(f"{indent} bandwidth {pc.bandwidth_kbps}")
     if pc.shape_average_bps is not None:
-        lines.append(f"{indent}  shape average {pc.shape_average_bps}")
+        lines.append(f"{indent} shape average {pc.shape_average_bps}")
     return lines
 
 

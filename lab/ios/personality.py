@@ -3,8 +3,9 @@
 Modes and prompts: ``user`` (``host>``), ``enable`` (``host#``), ``config`` (``host(config)#``),
 ``config-if``, ``config-ext-nacl``, ``config-cmap``, ``config-pmap``, ``config-pmap-c``; and
 ``enable-password`` while ``enable`` waits for the secret (``Password: ``, not echoed).  Keywords
-may be abbreviated (``sh ip int br``, ``conf t``, ``wr mem``); output filters ``| include``,
-``| exclude``, ``| section``, ``| begin`` work on every show command.
+may be abbreviated to any prefix unique in the current mode (``sh ip int br``, ``conf t``,
+``wr mem``; see :mod:`lab.ios.modes`); output filters ``| include``, ``| exclude``,
+``| section``, ``| begin`` work on every show command.
 """
 
 from __future__ import annotations
@@ -13,56 +14,20 @@ import re
 from collections.abc import Callable
 
 from lab.ios import show
-from lab.ios.config import IosConfig, PolicyClass, render_running, shaping_caps, valid_ace
+from lab.ios.config import IosConfig, render_running, shaping_caps
+from lab.ios.configure import ConfigModes, InvalidAt
+from lab.ios.modes import KEYWORDS, MODE_SUFFIX, SHOW_DECOYS, Ambiguous, ambiguous, resolve
 from lab.ios.names import incomplete, invalid_input, keyword_match, resolve_interface
 from lab.ios.pipes import PipeError, apply_pipes, split_pipes
 from lab.personalities import register
 from lab.personality import Personality, SessionContext
 from lab.state import DeviceState, ShapingCap
 
-MODE_SUFFIX = {
-    "user": ">",
-    "enable": "#",
-    "config": "(config)#",
-    "config-if": "(config-if)#",
-    "config-ext-nacl": "(config-ext-nacl)#",
-    "config-cmap": "(config-cmap)#",
-    "config-pmap": "(config-pmap)#",
-    "config-pmap-c": "(config-pmap-c)#",
-}
-PARENT_MODE = {
-    "config": "enable",
-    "config-if": "config",
-    "config-ext-nacl": "config",
-    "config-cmap": "config",
-    "config-pmap": "config",
-    "config-pmap-c": "config-pmap",
-}
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-
 ShowHandler = Callable[[list[str], SessionContext], str | None]
 
 
-class _Invalid(Exception):
-    """Raised with the index of the word IOS would put the caret under."""
-
-    def __init__(self, index: int) -> None:
-        self.index = index
-
-
-def _match(tokens: list[str], keywords: tuple[str, ...], start: int) -> int:
-    """How many of ``keywords`` the tokens from ``start`` abbreviate (all or a prefix)."""
-    n = 0
-    for kw in keywords:
-        i = start + n
-        if i >= len(tokens) or not keyword_match(tokens[i], kw, 2 if len(kw) > 2 else 1):
-            break
-        n += 1
-    return n
-
-
 @register
-class IosPersonality(Personality):
+class IosPersonality(ConfigModes, Personality):
     """Cisco Catalyst running IOS 15.2, as netmiko ``cisco_ios`` and napalm ``ios`` see it."""
 
     platform = "cisco_ios"
@@ -129,58 +94,60 @@ class IosPersonality(Personality):
             if session.mode in ("user", "enable"):
                 return self._exec(line, session)
             return self._configure(line, session)
-        except _Invalid as exc:
+        except InvalidAt as exc:
             return invalid_input(self.prompt(session), line, exc.index)
+        except Ambiguous:
+            return ambiguous(line)
 
     # -- exec modes ----------------------------------------------------------------------
     def _exec(self, line: str, session: SessionContext) -> str:
         try:
             command, filters = split_pipes(line)
         except PipeError:
-            raise _Invalid(len(line.split("|")[0].split())) from None
+            raise InvalidAt(len(line.split("|")[0].split())) from None
         tokens = command.split()
-        word = tokens[0].lower()
+        word = resolve(tokens[0], KEYWORDS[session.mode])
         privileged = session.mode == "enable"
-        if keyword_match(word, "show", 2):
+        if word == "show":
             out = self._dispatch_show(tokens, session, privileged)
             try:
                 return apply_pipes(out, filters) if filters else out
             except PipeError:
-                raise _Invalid(len(tokens)) from None
+                raise InvalidAt(len(tokens)) from None
         if filters:
-            raise _Invalid(len(tokens))
-        if keyword_match(word, "enable", 2):
+            raise InvalidAt(len(tokens))
+        if word == "enable":
             if privileged:
                 return ""
             session.mode = "enable-password"
             session.echo = False
             return ""
-        if keyword_match(word, "disable", 4):
+        if word == "disable":
             session.mode = "user"
             return ""
-        if word in ("exit", "logout", "quit") or keyword_match(word, "logout", 4):
+        if word in ("exit", "logout", "quit"):
             session.closed = True
             return ""
-        if keyword_match(word, "terminal", 3):
+        if word == "terminal":
             return self._terminal(tokens, session)
-        if privileged and keyword_match(word, "configure", 4):
+        if word == "configure":
             if len(tokens) > 1 and not keyword_match(tokens[1], "terminal", 1):
-                raise _Invalid(1)
+                raise InvalidAt(1)
             session.mode = "config"
             return "Enter configuration commands, one per line.  End with CNTL/Z.\n"
-        if privileged and keyword_match(word, "write", 2):
+        if word == "write":
             if len(tokens) > 1 and not keyword_match(tokens[1], "memory", 1):
-                raise _Invalid(1)
+                raise InvalidAt(1)
             return self._save()
-        if privileged and keyword_match(word, "copy", 3):
+        if word == "copy":
             if (
                 len(tokens) == 3
                 and tokens[1].lower().startswith("run")
                 and tokens[2].lower().startswith("start")
             ):
                 return "Destination filename [startup-config]? \n" + self._save()
-            raise _Invalid(min(len(tokens) - 1, 1))
-        raise _Invalid(0)
+            raise InvalidAt(min(len(tokens) - 1, 1))
+        raise InvalidAt(0)
 
     def _enable_password(self, line: str, session: SessionContext) -> str:
         expected = str(self.state.extra.get("enable_password", ""))
@@ -200,29 +167,46 @@ class IosPersonality(Personality):
             if len(tokens) < 3:
                 return incomplete()
             if not tokens[2].isdigit() or int(tokens[2]) > 512:
-                raise _Invalid(2)
+                raise InvalidAt(2)
             if sub.startswith("l"):
                 session.terminal_length = int(tokens[2])
             else:
                 session.terminal_width = int(tokens[2])
             return ""
-        raise _Invalid(1)
+        raise InvalidAt(1)
 
     def _dispatch_show(self, tokens: list[str], session: SessionContext, privileged: bool) -> str:
+        """Walk the show keywords level by level, each word matched by unique prefix among the
+        keywords possible at that level; the longest simulated command reached gets the rest of
+        the words as arguments."""
         if len(tokens) == 1:
             return incomplete()
-        deepest = 1
+        path: tuple[str, ...] = ()
+        i = 1
+        while i < len(tokens):
+            nxt = {
+                k[len(path)]
+                for k, _, _ in self._show
+                if k[: len(path)] == path and len(k) > len(path)
+            }
+            if not nxt:
+                break
+            kw = resolve(tokens[i], nxt | set(SHOW_DECOYS.get(path, ())))
+            if kw is None or kw not in nxt:
+                if any(k == path for k, _, _ in self._show):
+                    break  # an argument of the command reached so far
+                raise InvalidAt(i)
+            path += (kw,)
+            i += 1
         for keywords, handler, needs_enable in self._show:
-            n = _match(tokens, keywords, 1)
-            if n == len(keywords):
+            if keywords == path:
                 if needs_enable and not privileged:
-                    raise _Invalid(1)
-                out = handler(tokens[1 + n :], session)
+                    raise InvalidAt(1)
+                out = handler(tokens[i:], session)
                 if out is None:
-                    raise _Invalid(1 + n)
+                    raise InvalidAt(i)
                 return out
-            deepest = max(deepest, 1 + n)
-        raise _Invalid(deepest)
+        return incomplete() if i >= len(tokens) else _raise(i)
 
     def _save(self) -> str:
         self.startup = self.config.clone()
@@ -293,11 +277,10 @@ class IosPersonality(Personality):
             return None
         return show.show_policy_map_interface(self.state, self.config, name)
 
-    # -- configuration modes ---------------------------------------------------------------
+    # -- configuration modes (lab.ios.configure) ---------------------------------------------
     def _configure(self, line: str, session: SessionContext) -> str:
         tokens = line.split()
-        word = tokens[0].lower()
-        if word == "do" and len(tokens) > 1:
+        if tokens[0].lower() == "do" and len(tokens) > 1:
             saved = session.mode
             session.mode = "enable"
             try:
@@ -305,227 +288,16 @@ class IosPersonality(Personality):
             finally:
                 if session.mode == "enable":
                     session.mode = saved
-        if keyword_match(word, "end", 3) and len(tokens) == 1:
-            session.mode = "enable"
-            session.scratch.clear()
-            return ""
-        if keyword_match(word, "exit", 3) and len(tokens) == 1:
-            session.mode = PARENT_MODE.get(session.mode, "enable")
-            if session.mode == "config":
-                session.scratch.clear()
-            return ""
-        negate = word == "no"
-        body = tokens[1:] if negate else tokens
-        if not body:
-            return incomplete()
-        offset = 1 if negate else 0
-        mode = session.mode
-        # Global commands are accepted from sub-modes too, like IOS does.
-        if mode != "config":
-            handled = self._sub_mode(mode, body, negate, offset, session)
-            if handled is not None:
-                self._changed()
-                return handled
-        out = self._global(body, negate, offset, session)
-        self._changed()
-        return out
+        return self.configure_line(tokens, session)
 
     def _changed(self) -> None:
         self.last_change = show.clock_text(self.state)
         self.state.config_changed()
 
-    def _global(self, body: list[str], negate: bool, offset: int, session: SessionContext) -> str:
-        key = body[0].lower()
-        cfg = self.config
-        if keyword_match(key, "interface", 3):
-            if len(body) < 2:
-                return incomplete()
-            name = resolve_interface(" ".join(body[1:]), list(self.state.interfaces))
-            if name is None or negate:
-                raise _Invalid(offset + 1)
-            session.mode = "config-if"
-            session.scratch = {"interface": name}
-            return ""
-        if key == "ip" and len(body) >= 2 and keyword_match(body[1], "access-list", 6):
-            if len(body) < 4:
-                return incomplete()
-            if not keyword_match(body[2], "extended", 3):
-                raise _Invalid(offset + 2)
-            name = _name(body[3], offset + 3)
-            if negate:
-                cfg.acls.pop(name, None)
-                return ""
-            cfg.acls.setdefault(name, [])
-            session.mode = "config-ext-nacl"
-            session.scratch = {"acl": name}
-            return ""
-        if keyword_match(key, "class-map", 5):
-            rest = body[1:]
-            kind = "match-all"
-            if rest and rest[0].lower() in ("match-any", "match-all"):
-                kind = rest[0].lower()
-                rest = rest[1:]
-            if not rest:
-                return incomplete()
-            name = _name(rest[0], offset + len(body) - len(rest))
-            if negate:
-                cfg.class_maps.pop(name, None)
-                return ""
-            old = cfg.class_maps.get(name)
-            cfg.class_maps[name] = (kind, old[1] if old else [])
-            session.mode = "config-cmap"
-            session.scratch = {"class_map": name}
-            return ""
-        if keyword_match(key, "policy-map", 6):
-            if len(body) < 2:
-                return incomplete()
-            name = _name(body[1], offset + 1)
-            if negate:
-                if any(name in d.values() for d in cfg.service_policies.values()):
-                    return f"Policy map {name} is being used\n"
-                cfg.policy_maps.pop(name, None)
-                return ""
-            cfg.policy_maps.setdefault(name, {})
-            session.mode = "config-pmap"
-            session.scratch = {"policy_map": name}
-            return ""
-        if keyword_match(key, "hostname", 4) or keyword_match(key, "lldp", 4):
-            return ""  # accepted, no effect in the lab (the inventory owns the name)
-        raise _Invalid(offset)
 
-    def _sub_mode(
-        self, mode: str, body: list[str], negate: bool, offset: int, session: SessionContext
-    ) -> str | None:
-        key = body[0].lower()
-        cfg = self.config
-        scratch = session.scratch
-        if mode == "config-if":
-            iface = self.state.interfaces[scratch["interface"]]
-            if keyword_match(key, "description", 4):
-                raw = " ".join(body[1:])
-                iface.description = "" if negate else raw[:240]
-                return ""
-            if keyword_match(key, "shutdown", 4) and len(body) == 1:
-                self.state.sync()  # bank the counters at the old state before the change
-                iface.admin_up = negate
-                return ""
-            if keyword_match(key, "service-policy", 5):
-                if len(body) < 3:
-                    return incomplete()
-                direction = body[1].lower()
-                if direction not in ("input", "output"):
-                    raise _Invalid(offset + 1)
-                name = _name(body[2], offset + 2)
-                attached = cfg.service_policies.setdefault(iface.name, {})
-                if negate:
-                    attached.pop(direction, None)
-                    return ""
-                if name not in cfg.policy_maps:
-                    return f"policy map {name} not configured\n"
-                attached[direction] = name
-                return ""
-            return None
-        if mode == "config-ext-nacl":
-            acl = cfg.acls.setdefault(scratch["acl"], [])
-            seq = None
-            if body[0].isdigit():
-                seq = int(body[0])
-                body = body[1:]
-                if not body:
-                    return incomplete()
-            if body[0].lower() not in ("permit", "deny"):
-                return None
-            ace = " ".join(body)
-            if not valid_ace(ace):
-                raise _Invalid(offset + (1 if seq is not None else 0) + 1)
-            ace = re.sub(r"\s+", " ", ace.lower())
-            if negate:
-                acl[:] = [e for e in acl if e[1] != ace and e[0] != seq]
-                return ""
-            if any(e[1] == ace for e in acl):
-                return ""
-            seq = seq or (acl[-1][0] + 10 if acl else 10)
-            acl.append((seq, ace))
-            acl.sort()
-            return ""
-        if mode == "config-cmap":
-            if keyword_match(key, "match", 3):
-                if (
-                    len(body) != 4
-                    or not keyword_match(body[1], "access-group", 8)
-                    or body[2].lower() != "name"
-                ):
-                    raise _Invalid(offset + 1)
-                name = _name(body[3], offset + 3)
-                kind, acls = cfg.class_maps[scratch["class_map"]]
-                if negate:
-                    acls[:] = [a for a in acls if a != name]
-                elif name not in acls:
-                    acls.append(name)
-                return ""
-            return None
-        if mode == "config-pmap":
-            if keyword_match(key, "class", 3):
-                if len(body) < 2:
-                    return incomplete()
-                name = _name(body[1], offset + 1)
-                classes = cfg.policy_maps[scratch["policy_map"]]
-                if negate:
-                    classes.pop(name, None)
-                    return ""
-                if name != "class-default" and name not in cfg.class_maps:
-                    return f"class-map {name} not configured\n"
-                classes.setdefault(name, PolicyClass())
-                session.mode = "config-pmap-c"
-                scratch["class"] = name
-                return ""
-            return None
-        if mode == "config-pmap-c":
-            return self._pmap_class(body, negate, offset, session)
-        return None
-
-    def _pmap_class(
-        self, body: list[str], negate: bool, offset: int, session: SessionContext
-    ) -> str | None:
-        pc = self.config.policy_maps[session.scratch["policy_map"]][session.scratch["class"]]
-        key = body[0].lower()
-        if keyword_match(key, "bandwidth", 3):
-            if negate:
-                pc.bandwidth_kbps = None
-                return ""
-            if len(body) != 2 or not body[1].isdigit() or not 8 <= int(body[1]) <= 10_000_000:
-                raise _Invalid(offset + 1)
-            pc.bandwidth_kbps = int(body[1])
-            return ""
-        if keyword_match(key, "shape", 3):
-            if negate:
-                pc.shape_average_bps = None
-                return ""
-            if len(body) != 3 or not keyword_match(body[1], "average", 3):
-                raise _Invalid(offset + 1)
-            if not body[2].isdigit() or not 8000 <= int(body[2]) <= 100_000_000_000:
-                raise _Invalid(offset + 2)
-            pc.shape_average_bps = int(body[2])
-            return ""
-        if keyword_match(key, "priority", 4):
-            if negate:
-                pc.priority_level = None
-                return ""
-            if len(body) == 1:
-                pc.priority_level = 1
-                return ""
-            if len(body) == 3 and keyword_match(body[1], "level", 3) and body[2] in ("1", "2"):
-                pc.priority_level = int(body[2])
-                return ""
-            raise _Invalid(offset + 1)
-        return None
+def _raise(index: int) -> str:
+    raise InvalidAt(index)
 
 
 def _opt(args: list[str]) -> str | None:
     return args[0] if args else None
-
-
-def _name(text: str, index: int) -> str:
-    if not NAME_RE.match(text):
-        raise _Invalid(index)
-    return text

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from lab.ios.config import IosConfig, class_subnets
+from lab.ios.config import IosConfig, PolicyClass, class_subnets
 from lab.ios.names import short_name
 from lab.state import Counters, DeviceState, InterfaceState, LldpNeighbor
 
@@ -301,8 +301,17 @@ def show_policy_map(cfg: IosConfig, only: str | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
+def _bps(rate_bps: float) -> str:
+    """IOS prints a zero rate as ``0000``."""
+    return str(int(rate_bps)) if int(rate_bps) else "0000"
+
+
 def show_policy_map_interface(state: DeviceState, cfg: IosConfig, iface: str) -> str:
-    """Per-class byte counters and rates, from the device's traffic ledger."""
+    """Per-class counters and rates from the device's traffic ledger (``subnet_octets``,
+    ``subnet_rate_bps``), laid out like IOS-XE (compare tests/lab/golden/cisco_ios/
+    show_policy-map_interface/real.txt): header, ``N packets, M bytes``, ``5 minute offered
+    rate``, ``Match:``, the queueing block, then ``bandwidth N kbps`` and ``shape (average)``.
+    The lab drops nothing (the traffic model already carries the shaped rate)."""
     attached = cfg.service_policies.get(iface, {})
     out = [f" {iface} ", ""]
     for direction in ("input", "output"):
@@ -321,28 +330,38 @@ def show_policy_map_interface(state: DeviceState, cfg: IosConfig, iface: str) ->
             out += [
                 f"    Class-map: {cname} ({kind})  ",
                 f"      {packets} packets, {octets} bytes",
-                f"      5 minute offered rate {int(rate)} bps, drop rate 0000 bps",
+                f"      5 minute offered rate {_bps(rate)} bps, drop rate 0000 bps",
             ]
             out += [f"      Match: access-group name {acl}" for acl in acls] or [
                 "      Match: any "
             ]
             if pc is not None:
-                out += [
-                    "      Queueing",
-                    "      queue limit 64 packets",
-                    "      (queue depth/total drops/no-buffer drops) 0/0/0",
-                    f"      (pkts output/bytes output) {packets}/{octets}",
-                ]
-                if pc.shape_average_bps is not None:
-                    bc = max(8000, pc.shape_average_bps // 250)
-                    out += [
-                        f"      shape (average) cir {pc.shape_average_bps}, bc {bc}, be {bc}",
-                        f"      target shape rate {pc.shape_average_bps}",
-                    ]
-                if pc.bandwidth_kbps is not None:
-                    out.append(f"      bandwidth {pc.bandwidth_kbps} kbps")
-                if pc.priority_level is not None:
-                    out.append("      Priority: Strict, b/w exceed drops: 0")
-                    out.append(f"      Priority Level: {pc.priority_level} ")
+                out += _queueing(pc, packets, octets)
             out.append("")
     return "\n".join(out) + "\n"
+
+
+def _queueing(pc: PolicyClass, packets: int, octets: int) -> list[str]:
+    if pc.priority_level is not None:
+        out = [
+            "      Priority: Strict, b/w exceed drops: 0",
+            "",
+            f"      Priority Level: {pc.priority_level} ",
+        ]
+    else:
+        out = []
+    out += [
+        "      Queueing",
+        "      queue limit 64 packets",
+        "      (queue depth/total drops/no-buffer drops) 0/0/0",
+        f"      (pkts output/bytes output) {packets}/{octets}",
+    ]
+    if pc.bandwidth_kbps is not None:
+        out.append(f"      bandwidth {pc.bandwidth_kbps} kbps")
+    if pc.shape_average_bps is not None:
+        bc = max(8000, pc.shape_average_bps // 250)
+        out += [
+            f"      shape (average) cir {pc.shape_average_bps}, bc {bc}, be {bc}",
+            f"      target shape rate {pc.shape_average_bps}",
+        ]
+    return out

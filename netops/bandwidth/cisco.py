@@ -105,8 +105,9 @@ def _policy_class(e: QueueEntry) -> list[str]:
     # IOS refuses bandwidth below 8 kbit/s; no guarantee means no bandwidth line.
     if e.rate_bps >= 8000:
         lines.append(f"  bandwidth {e.rate_bps // 1000}")
-    # "exit" back to the policy-map before the next class: unambiguous on every IOS parser
-    lines += [f"  shape average {e.ceil_bps}", " exit"]
+    # No "exit" between classes: "class" typed in policy-map class mode opens the next class of
+    # the same policy-map on IOS (the parser falls back to the parent mode).
+    lines.append(f"  shape average {e.ceil_bps}")
     return lines
 
 

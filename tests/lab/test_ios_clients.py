@@ -12,6 +12,7 @@ from napalm import get_network_driver
 from netmiko import ConnectHandler
 
 from lab.api import Lab
+from lab.ios.personality import IosPersonality
 from lab.state import ManualClock
 from netops.inventory.schema import Inventory
 
@@ -204,3 +205,43 @@ def test_pushed_shaping_policy_lowers_the_agency_rate_seen_in_counters(
     assert "Class-map: RSUD-DOWN (match-any)" in policy
     assert "shape (average) cir 10000000" in policy
     conn.disconnect()
+
+
+def test_multi_class_policy_map_pushed_without_exit_between_classes_keeps_every_class(
+    dist1_lab: Lab, lab_password: str
+) -> None:
+    """``class B`` typed in policy-map class mode opens B in the same policy-map (IOS falls back
+    to the parent mode), it does not create a class-map named B."""
+    agencies = {"A": ("10.10.1.0", 20000, 60000000), "B": ("10.10.2.0", 30000, 80000000)}
+    lines: list[str] = []
+    for name, (net, _, _) in agencies.items():
+        lines += [
+            f"ip access-list extended NX-{name}-DOWN",
+            f" permit ip any {net} 0.0.0.255",
+            f"class-map match-any NX-{name}-DOWN",
+            f" match access-group name NX-{name}-DOWN",
+        ]
+    lines.append("policy-map NX-DOWN")
+    for name, (_, kbps, bps) in agencies.items():
+        lines += [f" class NX-{name}-DOWN", f"  bandwidth {kbps}", f"  shape average {bps}"]
+    lines += ["interface GigabitEthernet1/0/2", " service-policy output NX-DOWN"]
+    with _netmiko(dist1_lab, lab_password) as conn:
+        conn.enable()
+        out = conn.send_config_set(lines)
+        assert "Invalid" not in out and "Ambiguous" not in out and "not configured" not in out
+        running = conn.send_command("show running-config | section policy-map")
+        stats = conn.send_command("show policy-map interface Gi1/0/2")
+    assert running.splitlines() == [
+        "policy-map NX-DOWN",
+        " class NX-A-DOWN",
+        "  bandwidth 20000",
+        "  shape average 60000000",
+        " class NX-B-DOWN",
+        "  bandwidth 30000",
+        "  shape average 80000000",
+    ]
+    persona = dist1_lab.runtime("dist1").personality
+    assert isinstance(persona, IosPersonality)
+    assert set(persona.config.class_maps) == {"NX-A-DOWN", "NX-B-DOWN"}
+    assert "Class-map: NX-B-DOWN (match-any)" in stats
+    assert "shape (average) cir 80000000" in stats and "bandwidth 30000 kbps" in stats

@@ -121,7 +121,7 @@ def test_ntc_template_parses_simulated_output_like_real_output(
 
 def test_every_golden_folder_is_checked_and_has_a_source() -> None:
     folders = {p.name for p in GOLDEN.iterdir() if p.is_dir()}
-    assert folders == set(COMMANDS) | {"show_interface_summary"}
+    assert folders == set(COMMANDS) | {"show_interface_summary", "show_policy-map_interface"}
     sources = (GOLDEN / "SOURCE.md").read_text(encoding="utf-8")
     for folder in folders:
         assert f"{folder}/real.txt" in sources
@@ -186,3 +186,54 @@ def test_napalm_interfaces_getter_reads_simulated_output_like_real_output(
     for value in sim.values():
         assert set(value) == set(next(iter(real.values())))
         assert value["speed"] == 1000.0 and value["mtu"] == 1500
+
+
+# Fields IOS prints for a class of netops' policy (bandwidth + shape average per agency).
+POLICY_FIELDS = (
+    "packets",
+    "octets",
+    "rate_interval_s",
+    "offered_rate_bps",
+    "drop_rate_bps",
+    "total_drops",
+    "packets_output",
+    "octets_output",
+    "shape_cir_bps",
+    "bandwidth_kbps",
+)
+
+
+def test_policy_map_interface_reads_like_real_ios_xe_output_through_the_collector_parser(
+    mini_inventory: Inventory,
+) -> None:
+    from collectors.parsers.ios_qos import parse_policy_map_interface
+
+    persona = IosPersonality(build_states(mini_inventory)["dist1"])
+    session = persona.new_session("netops")
+    session.mode = "enable"
+    persona.handle("configure terminal", session)
+    for line in [
+        "ip access-list extended NX-rsud-DOWN",
+        "permit ip any 10.10.2.0 0.0.0.255",
+        "class-map match-any NX-rsud-DOWN",
+        "match access-group name NX-rsud-DOWN",
+        "policy-map NX-DOWN",
+        "class NX-rsud-DOWN",
+        "bandwidth 60000",
+        "shape average 180000000",
+        "interface GigabitEthernet1/0/2",
+        "service-policy output NX-DOWN",
+        "end",
+    ]:
+        assert persona.handle(line, session) == "", line
+    real = parse_policy_map_interface("real", _real("show_policy-map_interface"))
+    sim = parse_policy_map_interface("dist1", persona.handle("show policy-map interface", session))
+    assert [(c.interface, c.direction, c.policy, c.name) for c in sim] == [
+        ("GigabitEthernet1/0/2", "output", "NX-DOWN", "NX-rsud-DOWN"),
+        ("GigabitEthernet1/0/2", "output", "NX-DOWN", "class-default"),
+    ]
+    for name in POLICY_FIELDS:
+        assert any(getattr(c, name) is not None for c in real), name
+        assert getattr(sim[0], name) is not None, f"simulator leaves {name} out"
+    assert (sim[0].shape_cir_bps, sim[0].bandwidth_kbps) == (180_000_000, 60_000)
+    assert sim[0].matches == ["access-group name NX-rsud-DOWN"]

@@ -189,3 +189,52 @@ def test_terminal_settings_change_the_session(ios: IosPersonality, enabled: Sess
     assert (enabled.terminal_length, enabled.terminal_width) == (0, 511)
     ios.handle("exit", enabled)
     assert enabled.closed
+
+
+def test_abbreviations_are_unique_prefixes_within_the_current_mode(
+    ios: IosPersonality, enabled: SessionContext
+) -> None:
+    # exec mode: "s" is show/ssh/send/setup/systat; "con" is configure/connect
+    assert ios.handle("s ver", enabled) == '% Ambiguous command:  "s ver"\n'
+    assert ios.handle("con t", enabled) == '% Ambiguous command:  "con t"\n'
+    assert ios.handle("sh cl", enabled) == '% Ambiguous command:  "sh cl"\n'  # clock, class-map
+    assert "uptime is" in ios.handle("sho vers", enabled)
+    ios.handle("conf t", enabled)
+    # global configuration: "cl" is class-map/clock, "cla" only class-map
+    assert ios.handle("cl C", enabled).startswith("% Ambiguous command")
+    assert ios.handle("cla match-any C", enabled) == ""
+    assert enabled.mode == "config-cmap"
+    ios.handle("exit", enabled)
+    ios.handle("pol P", enabled)
+    # inside a policy-map "c" can only be the policy-map's own class command
+    assert ios.handle("c C", enabled) == ""
+    assert enabled.mode == "config-pmap-c" and enabled.scratch["class"] == "C"
+    # in the class: "sh" is shape (not show), "s" is ambiguous (service-policy, set, shape)
+    assert ios.handle("sh av 2000000", enabled) == ""
+    assert ios.handle("s average 1", enabled).startswith("% Ambiguous command")
+    assert ios.config.policy_maps["P"]["C"].shape_average_bps == 2_000_000
+
+
+def test_a_command_of_a_parent_mode_moves_the_session_to_that_mode(
+    ios: IosPersonality, enabled: SessionContext
+) -> None:
+    for line in ["configure terminal", "class-map match-any A", "class-map match-any B"]:
+        ios.handle(line, enabled)
+    for line in ["policy-map P", "class A", "bandwidth 1000", "class B", "bandwidth 2000"]:
+        assert ios.handle(line, enabled) == "", line
+    assert enabled.mode == "config-pmap-c" and enabled.scratch["class"] == "B"
+    assert {n: c.bandwidth_kbps for n, c in ios.config.policy_maps["P"].items()} == {
+        "A": 1000,
+        "B": 2000,
+    }
+    # "class" in class mode never created a class-map
+    assert set(ios.config.class_maps) == {"A", "B"}
+    # a global command from deep inside leaves the policy-map
+    assert ios.handle("interface Gi1/0/2", enabled) == ""
+    assert (enabled.mode, enabled.scratch) == ("config-if", {"interface": "GigabitEthernet1/0/2"})
+    assert ios.handle("service-policy output P", enabled) == ""
+    # "no class" from class mode removes the class from the policy-map
+    for line in ["policy-map P", "class A", "no class B"]:
+        ios.handle(line, enabled)
+    assert set(ios.config.policy_maps["P"]) == {"A"}
+    assert "% Invalid input" in ios.handle("frobnicate now", enabled)

@@ -1,20 +1,48 @@
 """Pure parsers for a Linux router's shell output (iproute2, /proc, lldpd).
 
-``ip -j -s link`` and ``lldpcli -f json`` are JSON; ``tc`` has no stable JSON for HTB stats on
-older iproute2, so its text is parsed here.  Functions take text and return collector records or
-raise :class:`~netops.errors.ParseError` naming the device and the command.
+``ip -j -s link`` and ``lldpcli -f json`` are JSON; ``ip -s link`` text is read by
+:func:`parse_ip_s_link`; ``tc`` has no stable JSON for HTB stats on older iproute2, so its text is
+parsed by :mod:`collectors.parsers.tc` (re-exported here).  Functions take text and return
+collector records or raise :class:`~netops.errors.ParseError` naming the device and the command.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from collectors.base import Facts, InterfaceCounters, InterfaceInfo, Neighbor, QueueStats
+from collectors.parsers.tc import (
+    TcClass,
+    TcFilter,
+    U32Match,
+    check_error,
+    cmd_tc_class,
+    cmd_tc_filter,
+    cmd_tc_qdisc,
+    parse_tc_classes,
+    parse_tc_filters,
+    tc_rate_bps,
+    tc_size_bytes,
+)
 from netops.errors import ParseError
+
+__all__ = [
+    "TcClass",
+    "TcFilter",
+    "U32Match",
+    "check_error",
+    "cmd_tc_class",
+    "cmd_tc_filter",
+    "cmd_tc_qdisc",
+    "parse_ip_s_link",
+    "parse_tc_classes",
+    "parse_tc_filters",
+    "tc_rate_bps",
+    "tc_size_bytes",
+]
 
 CMD_HOSTNAME = "hostname"
 CMD_UPTIME = "cat /proc/uptime"
@@ -22,32 +50,6 @@ CMD_UNAME = "uname -a"
 CMD_LINKS = "ip -j -s link"
 CMD_LLDP = "lldpcli -f json show neighbors"
 CMD_ADDR = "ip addr"
-
-
-def cmd_tc_class(dev: str) -> str:
-    return f"tc -s class show dev {dev}"
-
-
-def cmd_tc_filter(dev: str) -> str:
-    return f"tc filter show dev {dev}"
-
-
-def cmd_tc_qdisc(dev: str) -> str:
-    return f"tc qdisc show dev {dev}"
-
-
-_SHELL_ERROR = re.compile(
-    r"(command not found|No such file or directory|Cannot find device|Permission denied|"
-    r"Object \".*\" is unknown|RTNETLINK answers:)"
-)
-
-
-def check_error(device: str, command: str, text: str) -> None:
-    """Raise :class:`ParseError` when the shell or the tool answered with an error."""
-    m = _SHELL_ERROR.search(text)
-    if m:
-        line = next((ln for ln in text.splitlines() if m.group(1) in ln), m.group(1))
-        raise ParseError(device, f"{command!r} failed: {line.strip()[:120]}")
 
 
 def _json(device: str, command: str, text: str) -> Any:
@@ -194,99 +196,18 @@ def parse_lldp(device: str, text: str) -> list[Neighbor]:
     return out
 
 
-_TC_RATE = re.compile(r"^([0-9.]+)([KMGT]?)(bit|bps)$")
-_TC_MULT = {"": 1, "K": 1_000, "M": 1_000_000, "G": 1_000_000_000, "T": 10**12}
-
-
-def tc_rate_bps(value: str) -> int:
-    """tc's rate text -> bit/s: ``"60Mbit"`` -> 60_000_000; ``"1Kbps"`` (bytes!) -> 8_000."""
-    m = _TC_RATE.match(value)
-    if not m:
-        raise ValueError(f"not a tc rate: {value!r}")
-    bps = float(m.group(1)) * _TC_MULT[m.group(2)]
-    return int(round(bps * (8 if m.group(3) == "bps" else 1)))
-
-
-@dataclass(frozen=True, slots=True)
-class TcClass:
-    classid: str
-    parent: str
-    rate_bps: int
-    ceil_bps: int
-    sent_bytes: int
-    prio: int | None
-
-
-_CLASS = re.compile(
-    r"^class htb (\S+) (?:parent (\S+)|root)(?: leaf \S+)?(?: prio (\d+))? "
-    r"rate (\S+) ceil (\S+)"
-)
-_SENT = re.compile(r"^\s*Sent (\d+) bytes (\d+) pkt")
-
-
-def parse_tc_classes(device: str, dev: str, text: str) -> list[TcClass]:
-    """``tc -s class show dev DEV``: HTB classes with rate/ceil (bit/s) and bytes sent."""
-    command = cmd_tc_class(dev)
-    check_error(device, command, text)
-    out: list[TcClass] = []
-    pending: tuple[str, str, int, int, int | None] | None = None
-    for line in text.splitlines():
-        m = _CLASS.match(line)
-        if m:
-            if pending is not None:
-                raise ParseError(device, f"{command!r}: class {pending[0]} has no 'Sent' line")
-            try:
-                rate, ceil = tc_rate_bps(m.group(4)), tc_rate_bps(m.group(5))
-            except ValueError as exc:
-                raise ParseError(device, f"{command!r}: {exc}") from None
-            prio = int(m.group(3)) if m.group(3) else None
-            pending = (m.group(1), m.group(2) or "", rate, ceil, prio)
-            continue
-        s = _SENT.match(line)
-        if s and pending is not None:
-            out.append(TcClass(*pending[:4], sent_bytes=int(s.group(1)), prio=pending[4]))
-            pending = None
-    if pending is not None:
-        raise ParseError(device, f"{command!r}: class {pending[0]} has no 'Sent' line (truncated?)")
-    return out
-
-
-_FLOWID = re.compile(r"\*?flowid (\S+)")
-_MATCH = re.compile(r"^\s*match ([0-9a-f]{8})/([0-9a-f]{8}) at (12|16)\b")
-
-
-def parse_tc_filters(device: str, dev: str, text: str) -> dict[str, list[tuple[str, str]]]:
-    """``tc filter show dev DEV`` (u32) -> ``{classid: [(subnet, "down"|"up"), ...]}``.
-
-    ``at 16`` matches the IPv4 destination (traffic *to* the subnet: down), ``at 12`` the source.
-    """
-    check_error(device, cmd_tc_filter(dev), text)
-    out: dict[str, list[tuple[str, str]]] = {}
-    flow: str | None = None
-    for line in text.splitlines():
-        f = _FLOWID.search(line)
-        if line.startswith("filter"):
-            flow = f.group(1) if f else None
-            continue
-        m = _MATCH.match(line)
-        if m and flow:
-            addr = ipaddress.IPv4Address(int(m.group(1), 16))
-            prefix = bin(int(m.group(2), 16)).count("1")
-            net = ipaddress.IPv4Network(f"{addr}/{prefix}", strict=False)
-            out.setdefault(flow, []).append((str(net), "down" if m.group(3) == "16" else "up"))
-    return out
-
-
-def tc_queues(
-    dev: str, classes: list[TcClass], filters: dict[str, list[tuple[str, str]]]
-) -> list[QueueStats]:
+def tc_queues(dev: str, classes: list[TcClass], filters: list[TcFilter]) -> list[QueueStats]:
     """HTB classes as :class:`QueueStats`: the direction comes from the class's u32 filters
     (destination match = down); classes without a filter count as down on ``dev``'s egress."""
+    by_class: dict[str, list[U32Match]] = {}
+    for f in filters:
+        by_class.setdefault(f.classid, []).extend(m for m in f.matches if m.ip_field)
     out: list[QueueStats] = []
     for c in classes:
-        matches = filters.get(c.classid, [])
-        target = ",".join(sorted({net for net, _ in matches})) or dev
-        up = bool(matches) and all(d == "up" for _, d in matches)
+        matches = by_class.get(c.classid, [])
+        target = ",".join(sorted({str(m.network) for m in matches})) or dev
+        up = bool(matches) and all(m.ip_field == "src" for m in matches)
+        sent = c.sent_bytes or 0
         out.append(
             QueueStats(
                 name=f"{dev}/{c.classid}",
@@ -295,10 +216,83 @@ def tc_queues(
                 max_limit_up_bps=c.ceil_bps if up else None,
                 limit_at_down_bps=None if up else c.rate_bps,
                 max_limit_down_bps=None if up else c.ceil_bps,
-                bytes_up=c.sent_bytes if up else 0,
-                bytes_down=0 if up else c.sent_bytes,
+                bytes_up=sent if up else 0,
+                bytes_down=0 if up else sent,
                 parent=f"{dev}/{c.parent}" if c.parent else "",
                 extra={"prio": str(c.prio)} if c.prio is not None else {},
+            )
+        )
+    return out
+
+
+_LINK_HEAD = re.compile(r"^\d+:\s+([^:@\s]+)(?:@\S+)?:\s+<([^>]*)>(.*)$")
+
+
+def parse_ip_s_link(device: str, text: str) -> list[Link]:
+    """``ip -s link [show [dev] DEV]`` (text, for iproute2 without ``-j``): state and counters.
+
+    Counter rows are read under their ``RX:``/``TX:`` header names (``bytes packets errors
+    dropped ...``), so both the old and the iproute2 6 column layouts work.  An interface
+    whose counter rows are missing or not numbers is a truncated output: :class:`ParseError`.
+    """
+    command = "ip -s link"
+    check_error(device, command, text)
+    heads: list[tuple[str, set[str], dict[str, str]]] = []
+    counters: dict[str, dict[str, int]] = {}
+    pending: tuple[str, list[str]] | None = None
+    for n, line in enumerate(text.splitlines(), start=1):
+        m = _LINK_HEAD.match(line)
+        if m:
+            words = m.group(3).split()
+            pairs = dict(zip(words, words[1:], strict=False))
+            heads.append((m.group(1), set(m.group(2).split(",")), pairs))
+            continue
+        stripped = line.strip()
+        if not heads:
+            continue
+        name, _, extra = heads[-1]
+        if stripped.startswith(("RX:", "TX:")):
+            pending = (stripped[:2].lower(), stripped[3:].split())
+        elif pending is not None:
+            values = stripped.split()
+            if len(values) < 4 or not all(v.isdigit() for v in values):
+                raise ParseError(device, f"{command!r}: line {n}: {pending[0].upper()} counters")
+            for key, value in zip(pending[1], values, strict=False):
+                counters.setdefault(name, {})[f"{pending[0]}_{key}"] = int(value)
+            pending = None
+        elif stripped.startswith("link/"):
+            parts = stripped.split()
+            extra["address"] = parts[1] if len(parts) > 1 else ""
+        elif stripped.startswith("alias "):
+            extra["alias"] = stripped[len("alias ") :]
+    out: list[Link] = []
+    for name, flags, extra in heads:
+        c = counters.get(name, {})
+        need = ("rx_bytes", "rx_packets", "tx_bytes", "tx_packets")
+        if not all(k in c for k in need):
+            raise ParseError(device, f"{command!r}: {name} has no RX/TX counters (truncated?)")
+        mtu = extra.get("mtu", "")
+        out.append(
+            Link(
+                InterfaceInfo(
+                    name=name,
+                    is_up=extra.get("state") == "UP" or "LOWER_UP" in flags,
+                    is_enabled="UP" in flags,
+                    speed_mbps=None,
+                    mtu_bytes=int(mtu) if mtu.isdigit() else None,
+                    mac_address=extra.get("address", "").upper(),
+                    description=extra.get("alias", ""),
+                ),
+                InterfaceCounters(
+                    name=name,
+                    octets_in=c["rx_bytes"],
+                    octets_out=c["tx_bytes"],
+                    packets_in=c["rx_packets"],
+                    packets_out=c["tx_packets"],
+                    errors_in=c.get("rx_errors", 0),
+                    errors_out=c.get("tx_errors", 0),
+                    counter_bits=64,
+                ),
             )
         )
     return out

@@ -5,7 +5,8 @@ have no names in tc, so netops keeps its own bookkeeping: class ids are derived 
 order (root ``1:1``, groups ``1:100``.., agencies ``1:1000``..) and a leaf class is recognised by
 the subnets its u32 filter matches (``ip dst`` for download, ``ip src`` for upload).  Only
 numbers, validated interface names and parsed subnets reach a command.  An interface with any
-difference is rebuilt whole (delete the root qdisc, add it again).  Pure.
+difference is rebuilt whole (delete the root qdisc, add it again).  Reading back goes through
+the collectors' tc parsers (:mod:`collectors.parsers.tc`).  Pure.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ import ipaddress
 import re
 from collections.abc import Iterable
 
+from collectors.parsers.tc import parse_tc_classes, parse_tc_filters, tc_rate_bps
 from netops.bandwidth.diff import QueueDiff
 from netops.bandwidth.entries import QueueEntry, ShaperTarget
 from netops.bandwidth.plan import ROOT_KEY, Direction
 from netops.bandwidth.quoting import safe_interface, safe_subnet
-from netops.errors import ParseError, PlanError
+from netops.errors import PlanError
 
 TC = "tc"
 GROUP_BASE = 0x100
@@ -71,15 +73,10 @@ def tc_rate(bps: int) -> str:
 
 
 def parse_tc_rate(text: str) -> int:
-    """tc's printed rate (``150Mbit``, ``1500Kbit``, ``64bit``, ``10Mbps`` = bytes/s) -> bit/s."""
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)([KkMmGgTt]i?)?(bit|bps)", text)
-    if not m:
-        raise ValueError(f"not a tc rate: {text!r}")
-    prefix = (m.group(2) or "").lower()
-    base = 1024 if prefix.endswith("i") else 1000
-    power = {"": 0, "k": 1, "m": 2, "g": 3, "t": 4}[prefix[:1]]
-    value = float(m.group(1)) * base**power
-    return int(round(value * (8 if m.group(3) == "bps" else 1)))
+    """tc's printed rate (``150Mbit``, ``1500Kbit``, ``64bit``, ``10Mbps`` = bytes/s) -> bit/s.
+
+    The collectors' :func:`~collectors.parsers.tc.tc_rate_bps`; :class:`ValueError` otherwise."""
+    return tc_rate_bps(text)
 
 
 def render_interface(target: ShaperTarget, direction: Direction, rebuild: bool) -> list[str]:
@@ -143,30 +140,12 @@ def read_commands(target: ShaperTarget) -> list[str]:
     return cmds
 
 
-_CLASS_RE = re.compile(
-    r"^class htb (?P<id>\d+:[0-9a-f]+) (?:root|parent (?P<parent>\d+:[0-9a-f]+))"
-    r"(?: leaf \S+)?(?: prio (?P<prio>\d+))?.*? rate (?P<rate>\S+) ceil (?P<ceil>\S+)"
-)
-_FLOW_RE = re.compile(r"\bflowid (\d+:[0-9a-f]+)")
-_MATCH_RE = re.compile(r"^\s*match ([0-9a-f]{8})/([0-9a-f]{8}) at (\d+)")
-
-
 def parse_filters(text: str) -> dict[str, list[tuple[int, ipaddress.IPv4Network]]]:
     """class id -> [(offset, network)] from ``tc filter show`` (u32: offset 12 src, 16 dst)."""
     out: dict[str, list[tuple[int, ipaddress.IPv4Network]]] = {}
-    flow: str | None = None
-    for line in text.splitlines():
-        m = _FLOW_RE.search(line)
-        if line.startswith("filter"):
-            flow = m.group(1) if m else None
-            continue
-        mm = _MATCH_RE.match(line)
-        if mm and flow:
-            addr = ipaddress.IPv4Address(int(mm.group(1), 16))
-            mask = bin(int(mm.group(2), 16)).count("1")
-            out.setdefault(flow, []).append(
-                (int(mm.group(3)), ipaddress.IPv4Network(f"{addr}/{mask}", strict=False))
-            )
+    for f in parse_tc_filters("linux", "", text):
+        for m in f.matches:
+            out.setdefault(f.classid, []).append((m.offset, m.network))
     return out
 
 
@@ -182,53 +161,38 @@ def parse_interface(
     Class ids map back to keys through the plan's bookkeeping (:func:`class_ids`), then by the
     filter's subnets; anything else is foreign (``x:<class id>``).  Raises :class:`ParseError`.
     """
+    iface = target.lan_interface if direction == "down" else target.wan_interface
     ids = {v: k for k, v in class_ids(target.entries).items()}
     by_subnet = {
         (s, e.direction): e.key for e in target.entries if e.key.startswith("a:") for s in e.subnets
     }
     offset = 16 if direction == "down" else 12
-    filters = parse_filters(filter_text)
-    rows = []
-    for line in class_text.splitlines():
-        if not line.startswith("class htb"):
-            continue
-        m = _CLASS_RE.match(line)
-        if not m:
-            raise ParseError(device, f"unreadable tc class line: {line.strip()!r}")
-        rows.append(m)
-    parents = {m.group("parent") for m in rows if m.group("parent")}
-    out: list[QueueEntry] = []
+    nets_of: dict[str, list[ipaddress.IPv4Network]] = {}
+    for f in parse_tc_filters(device, iface, filter_text):
+        nets_of.setdefault(f.classid, []).extend(m.network for m in f.matches if m.offset == offset)
+    classes = parse_tc_classes(device, iface, class_text, stats=False)
+    parents = {c.parent for c in classes if c.parent}
     keys: dict[str, str] = {}
-    for m in rows:
-        cid = m.group("id")
-        nets = tuple(n for off, n in filters.get(cid, []) if off == offset)
-        key = ids.get(cid)
-        if key is None and nets:
-            key = by_subnet.get((nets[0], direction))
-        keys[cid] = key or f"x:{cid}"
-    for m in rows:
-        cid = m.group("id")
-        key = keys[cid]
+    for c in classes:
+        nets = nets_of.get(c.classid, [])
+        key = ids.get(c.classid) or (by_subnet.get((nets[0], direction)) if nets else None)
+        keys[c.classid] = key or f"x:{c.classid}"
+    out: list[QueueEntry] = []
+    for c in classes:
+        key = keys[c.classid]
         managed = not key.startswith("x:")
-        nets = tuple(n for off, n in filters.get(cid, []) if off == offset)
-        leaf = cid not in parents
-        try:
-            rate = parse_tc_rate(m.group("rate"))
-            ceil = parse_tc_rate(m.group("ceil"))
-        except ValueError as exc:
-            raise ParseError(device, str(exc)) from None
-        prio = int(m.group("prio")) + 1 if m.group("prio") is not None and leaf else 0
-        parent = m.group("parent")
+        leaf = c.classid not in parents
+        prio = c.prio + 1 if c.prio is not None and leaf else 0
         out.append(
             QueueEntry(
                 key=key,
                 direction=direction,
-                subnets=nets,
-                rate_bps=rate,
-                ceil_bps=ceil,
+                subnets=tuple(nets_of.get(c.classid, [])),
+                rate_bps=c.rate_bps,
+                ceil_bps=c.ceil_bps,
                 prio=prio if (key.startswith("a:") or not managed) else 0,
-                parent=keys.get(parent) if parent else None,
-                device_name=cid,
+                parent=keys.get(c.parent) if c.parent else None,
+                device_name=c.classid,
                 managed=managed,
             )
         )

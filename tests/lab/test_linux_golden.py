@@ -1,15 +1,16 @@
 """The Linux personality's output parses like real Linux output, with the same parser.
 
 Golden files in ``golden/linux/`` (origins in ``SOURCE.md``) and the simulator's output for the
-same command go through the same parser (ntc-templates for ``ip link``/``ip address``,
-:mod:`lab.linux.parse` for ``ip -s link`` and ``tc class show``, the bandwidth engine's
-``parse_filters`` for ``tc filter show``, ``json`` for lldpcli, line-wise checks for lldpcli text
-and ``tc qdisc show``); the records must have the same keys and the fields real output always
-fills must be filled.
+same command go through the same parser (ntc-templates for ``ip link``/``ip address``, the
+collectors' parsers (:mod:`collectors.parsers.linux`, :mod:`collectors.parsers.tc`) for ``ip -s
+link``, ``tc class show`` and ``tc filter show``, ``json`` for lldpcli, line-wise checks for
+lldpcli text and ``tc qdisc show``); the records must have the same keys and the fields real
+output always fills must be filled.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable
@@ -19,10 +20,9 @@ from typing import Any
 import pytest
 from ntc_templates.parse import parse_output
 
-from lab.linux.parse import parse_ip_s_link, parse_tc_classes
+from collectors.parsers.linux import parse_ip_s_link, parse_tc_classes, parse_tc_filters
 from lab.personalities import personality_for
 from lab.state import build_states
-from netops.bandwidth.linux_tc import parse_filters
 from netops.inventory.loader import load_inventory
 
 GOLDEN = Path(__file__).parent / "golden" / "linux"
@@ -37,10 +37,15 @@ SETUP = [
 ]
 
 
-def _records(parsed: Any) -> list[dict[str, Any]]:
-    if isinstance(parsed, dict):
-        return [dict(v, _key=k) for k, v in parsed.items()]
-    return list(parsed)
+def _records(parsed: list[Any]) -> list[dict[str, Any]]:
+    """Dataclass records (nested ones flattened) as dicts."""
+    out = []
+    for item in parsed:
+        record: dict[str, Any] = {}
+        for key, value in dataclasses.asdict(item).items():
+            record.update(value if isinstance(value, dict) else {key: value})
+        out.append(record)
+    return out
 
 
 def _lldp_text(text: str) -> list[dict[str, Any]]:
@@ -87,12 +92,9 @@ def _qdisc(text: str) -> list[dict[str, Any]]:
 
 def _filters(text: str) -> list[dict[str, Any]]:
     return [
-        {"flowid": flow, "offset": off, "network": str(net)}
-        for flow, matches in parse_filters(text).items()
-        for off, net in matches
-    ] or [
-        {"flowid": m.group(1), "offset": None, "network": None}
-        for m in re.finditer(r"flowid (\S+)", text)
+        {"flowid": f.classid, "prio": f.prio, "offset": m.offset, "network": str(m.network)}
+        for f in parse_tc_filters("dev", "eth1", text)
+        for m in f.matches
     ]
 
 
@@ -106,9 +108,18 @@ CASES: dict[str, tuple[str, Parser]] = {
         "ip address show",
         lambda t: parse_output(platform="linux", command="ip address show", data=t),
     ),
-    "ip_s_link_show": ("ip -s link show dev eth1", lambda t: _records(parse_ip_s_link(t))),
-    "tc_s_class_show": ("tc -s class show dev eth1", lambda t: _records(parse_tc_classes(t))),
-    "tc_class_show": ("tc class show dev eth1", lambda t: _records(parse_tc_classes(t))),
+    "ip_s_link_show": (
+        "ip -s link show dev eth1",
+        lambda t: _records(parse_ip_s_link("dev", t)),
+    ),
+    "tc_s_class_show": (
+        "tc -s class show dev eth1",
+        lambda t: _records(parse_tc_classes("dev", "eth1", t)),
+    ),
+    "tc_class_show": (
+        "tc class show dev eth1",
+        lambda t: _records(parse_tc_classes("dev", "eth1", t, stats=False)),
+    ),
     "tc_qdisc_show": ("tc qdisc show dev eth1", _qdisc),
     "tc_filter_show": ("tc filter show dev eth1", _filters),
     "lldpcli_show_neighbors": ("lldpcli show neighbors", _lldp_text),

@@ -10,10 +10,18 @@ import pytest
 from netmiko import ConnectHandler
 from ntc_templates.parse import parse_output
 
+from collectors.parsers.linux import Link, TcClass, parse_ip_s_link, parse_tc_classes
 from lab.api import Lab
-from lab.linux.parse import parse_ip_s_link, parse_tc_classes
 
 pytestmark = pytest.mark.lab
+
+
+def classes_of(text: str, *, stats: bool = True) -> dict[str, TcClass]:
+    return {c.classid: c for c in parse_tc_classes("rsud-gw", "eth1", text, stats=stats)}
+
+
+def links_of(text: str) -> dict[str, Link]:
+    return {link.info.name: link for link in parse_ip_s_link("rsud-gw", text)}
 
 
 @pytest.fixture
@@ -57,12 +65,12 @@ def test_interfaces_and_addresses_parse_with_ntc_templates(rsud: object) -> None
 
 
 def test_counters_move_between_two_reads(rsud: object) -> None:
-    first = parse_ip_s_link(_send(rsud, "ip -s link show dev eth0"))["eth0"]
+    first = links_of(_send(rsud, "ip -s link show dev eth0"))["eth0"].counters
     time.sleep(1.2)
-    second = parse_ip_s_link(_send(rsud, "ip -s link show dev eth0"))["eth0"]
-    assert second["rx_bytes"] > first["rx_bytes"]
+    second = links_of(_send(rsud, "ip -s link show dev eth0"))["eth0"].counters
+    assert second.octets_in > first.octets_in
     data = json.loads(_send(rsud, "ip -j -s link show eth0"))
-    assert data[0]["stats64"]["rx"]["bytes"] >= second["rx_bytes"]
+    assert data[0]["stats64"]["rx"]["bytes"] >= second.octets_in
 
 
 def test_lldp_neighbour_matches_the_inventory_link(rsud: object) -> None:
@@ -82,10 +90,10 @@ def test_tc_htb_config_round_trips_and_caps_traffic(rsud: object, mini_lab: Lab)
     ]
     for command in commands:
         assert _send(rsud, command) == "", command
-    classes = parse_tc_classes(_send(rsud, "tc -s class show dev eth1"))
-    assert classes["1:10"]["rate_bps"] == 60_000_000
-    assert classes["1:10"]["ceil_bps"] == 180_000_000
-    assert classes["1:10"]["parent"] == "1:1"
+    classes = classes_of(_send(rsud, "tc -s class show dev eth1"))
+    assert classes["1:10"].rate_bps == 60_000_000
+    assert classes["1:10"].ceil_bps == 180_000_000
+    assert classes["1:10"].parent == "1:1"
     filters = _send(rsud, "tc filter show dev eth1")
     assert "match 0a0a0200/ffffff00 at 16" in filters
     (cap,) = mini_lab.runtime("rsud-gw").personality.shaping_caps()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lab.linux.parse import parse_ip_s_link, parse_tc_classes
+from collectors.parsers.linux import Link, TcClass, parse_ip_s_link, parse_tc_classes
 from lab.linux.units import format_rate, format_size, parse_handle, parse_rate_bps
 from lab.personalities import personality_for
 from lab.personality import Personality, SessionContext
@@ -17,6 +17,14 @@ from netops.bandwidth.linux_tc import parse_filters
 from netops.inventory.loader import load_inventory
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini-inventory.yaml"
+
+
+def classes_of(text: str, *, stats: bool = True) -> dict[str, TcClass]:
+    return {c.classid: c for c in parse_tc_classes("rsud-gw", "eth1", text, stats=stats)}
+
+
+def links_of(text: str) -> dict[str, Link]:
+    return {link.info.name: link for link in parse_ip_s_link("rsud-gw", text)}
 
 
 class Clock:
@@ -87,11 +95,11 @@ def test_tc_prints_rates_and_sizes_like_iproute2() -> None:
 def test_htb_tree_round_trips_into_class_and_filter_show() -> None:
     p, s, _, _ = _box()
     _htb(p, s)
-    classes = parse_tc_classes(p.handle("tc class show dev eth1", s))
-    assert classes["1:1"]["parent"] is None
-    assert classes["1:10"]["rate_bps"] == 60_000_000
-    assert classes["1:10"]["ceil_bps"] == 180_000_000
-    assert classes["1:10"]["prio"] == 0
+    classes = classes_of(p.handle("tc class show dev eth1", s), stats=False)
+    assert classes["1:1"].parent == ""
+    assert classes["1:10"].rate_bps == 60_000_000
+    assert classes["1:10"].ceil_bps == 180_000_000
+    assert classes["1:10"].prio == 0
     assert parse_filters(p.handle("tc filter show dev eth1", s)) == {
         "1:10": [(16, ipaddress.IPv4Network("10.10.2.0/24"))]
     }
@@ -150,33 +158,33 @@ def test_class_change_and_delete_update_caps() -> None:
 def test_class_counters_come_from_the_ledger_and_move() -> None:
     p, s, _, clock = _box()
     _htb(p, s)
-    first = parse_tc_classes(p.handle("tc -s class show dev eth1", s))
-    assert first["1:10"]["sent_bytes"] == 0
+    first = classes_of(p.handle("tc -s class show dev eth1", s))
+    assert first["1:10"].sent_bytes == 0
     clock.t += 8
-    second = parse_tc_classes(p.handle("tc -s class show dev eth1", s))
-    assert second["1:10"]["sent_bytes"] == pytest.approx(10e6 * 8 / 8, rel=0.01)
+    second = classes_of(p.handle("tc -s class show dev eth1", s))
+    assert second["1:10"].sent_bytes == pytest.approx(10e6 * 8 / 8, rel=0.01)
     # the parent counts its children's traffic too
-    assert second["1:1"]["sent_bytes"] == second["1:10"]["sent_bytes"]
-    assert second["1:10"]["est_rate_bps"] == 10_000_000
+    assert second["1:1"].sent_bytes == second["1:10"].sent_bytes
+    assert second["1:10"].est_rate_bps == 10_000_000
 
 
 def test_reboot_resets_class_counters_and_uptime() -> None:
     p, s, state, clock = _box()
     _htb(p, s)
     clock.t += 30
-    assert parse_tc_classes(p.handle("tc -s class show dev eth1", s))["1:10"]["sent_bytes"]
+    assert classes_of(p.handle("tc -s class show dev eth1", s))["1:10"].sent_bytes
     state.reboot()
     clock.t += 2
-    after = parse_tc_classes(p.handle("tc -s class show dev eth1", s))["1:10"]["sent_bytes"]
+    after = classes_of(p.handle("tc -s class show dev eth1", s))["1:10"].sent_bytes
     assert isinstance(after, int) and after <= 10e6 * 2 / 8 * 1.01
     assert float(p.handle("cat /proc/uptime", s).split()[0]) == pytest.approx(2.0)
 
 
 def test_ip_s_link_counters_move_and_wrap_at_32_bits() -> None:
     p, s, state, clock = _box()
-    before = parse_ip_s_link(p.handle("ip -s link show dev eth0", s))["eth0"]["rx_bytes"]
+    before = links_of(p.handle("ip -s link show dev eth0", s))["eth0"].counters.octets_in
     clock.t += 4
-    after = parse_ip_s_link(p.handle("ip -s link show dev eth0", s))["eth0"]["rx_bytes"]
+    after = links_of(p.handle("ip -s link show dev eth0", s))["eth0"].counters.octets_in
     assert isinstance(before, int) and isinstance(after, int)
     assert after - before == pytest.approx(8e6 * 4 / 8, rel=0.05)
     iface = state.interfaces["eth0"]
@@ -193,8 +201,8 @@ def test_ip_link_set_needs_root_and_takes_the_link_down() -> None:
     assert p.handle("ip link set dev eth0 down", s) == "RTNETLINK answers: Operation not permitted"
     assert p.handle("sudo ip link set dev eth0 down", s) == ""
     assert not state.interfaces["eth0"].oper_up
-    link = parse_ip_s_link(p.handle("ip -s link show eth0", s))["eth0"]
-    assert link["state"] == "DOWN"
+    link = links_of(p.handle("ip -s link show eth0", s))["eth0"]
+    assert link.info.is_up is False
 
 
 def test_shell_basics_pipes_and_errors() -> None:

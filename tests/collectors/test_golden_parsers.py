@@ -53,6 +53,32 @@ def linux_queues(case: Path) -> Any:
     return out
 
 
+def tc_classes(case: Path) -> Any:
+    """``tc class show`` and ``tc -s class show`` files, per device, in name order."""
+    out = {}
+    for f in sorted(case.glob("tc_*class_show_dev_*.txt")):
+        dev = f.stem.rsplit("_dev_", 1)[1]
+        text = f.read_text(encoding="utf-8")
+        out[dev] = linux.parse_tc_classes("dev", dev, text, stats=f.name.startswith("tc_-s_"))
+    return out
+
+
+def tc_filters(case: Path) -> Any:
+    out = {}
+    for f in sorted(case.glob(slug(linux.cmd_tc_filter("*")))):
+        dev = f.stem.rsplit("_dev_", 1)[1]
+        out[dev] = linux.parse_tc_filters("dev", dev, f.read_text(encoding="utf-8"))
+    return out
+
+
+def ros_records(case: Path) -> Any:
+    """Any RouterOS ``key=value`` listing (queue tree, mangle...) through the generic parser."""
+    return {
+        f.name: routeros.parse_records(f.read_text(encoding="utf-8"))
+        for f in sorted(case.glob("*.txt"))
+    }
+
+
 PARSERS: dict[tuple[str, str], Callable[[Path], Any]] = {
     ("cisco_ios", "facts"): lambda c: ios.parse_facts("dev", ios_outputs(c)),
     ("cisco_ios", "interfaces"): lambda c: ios.parse_interfaces("dev", ios_outputs(c)),
@@ -76,6 +102,16 @@ PARSERS: dict[tuple[str, str], Callable[[Path], Any]] = {
     ("mikrotik_routeros", "queues"): lambda c: routeros.parse_queues(
         "dev", read(c, routeros.CMD_QUEUES), read(c, routeros.CMD_QUEUE_STATS, "")
     ),
+    ("mikrotik_routeros", "records"): ros_records,
+    ("mikrotik_routeros", "simple_queues"): lambda c: routeros.parse_simple_queues(
+        "dev", read(c, routeros.CMD_QUEUES)
+    ),
+    ("mikrotik_routeros", "simple_queue_export"): lambda c: routeros.parse_simple_queue_export(
+        "dev", read(c, routeros.CMD_QUEUE_EXPORT)
+    ),
+    ("linux", "tc_classes"): tc_classes,
+    ("linux", "tc_filters"): tc_filters,
+    ("linux", "ip_s_link"): lambda c: linux.parse_ip_s_link("dev", read(c, "ip -s link")),
     ("linux", "facts"): lambda c: linux.parse_facts(
         "dev",
         read(c, linux.CMD_HOSTNAME),
@@ -96,8 +132,12 @@ PARSERS: dict[tuple[str, str], Callable[[Path], Any]] = {
 def to_plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {k: to_plain(v) for k, v in dataclasses.asdict(value).items()}
+    if isinstance(value, dict):
+        return {k: to_plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [to_plain(v) for v in value]
+    if isinstance(value, frozenset | set):
+        return sorted(value)
     return value
 
 
@@ -122,3 +162,11 @@ def test_real_output_parses_to_expected_records(platform: str, case: Path) -> No
 def test_every_getter_of_every_platform_has_a_golden_case() -> None:
     covered = {(p, c.parent.name) for p in PLATFORMS for c in (HERE / p).glob("*/*") if c.is_dir()}
     assert set(PARSERS) <= covered
+
+
+def test_u32_matches_read_as_subnets_and_directions() -> None:
+    text = (HERE / "linux/tc_filters/netns-htb/tc_filter_show_dev_d0.txt").read_text()
+    down, up = linux.parse_tc_filters("rsud-gw", "d0", text)
+    assert [(m.ip_field, str(m.network)) for m in down.matches] == [("dst", "10.10.2.0/24")]
+    assert [(m.ip_field, str(m.network)) for m in up.matches] == [("src", "10.10.2.0/24")]
+    assert (down.classid, down.prio, up.classid, up.prio) == ("1:10", 10, "1:30", 11)

@@ -115,3 +115,40 @@ def test_records_with_text_before_the_first_item_are_refused() -> None:
 def test_tc_bps_unit_is_bytes_per_second() -> None:
     assert linux.tc_rate_bps("1Kbps") == 8_000
     assert linux.tc_rate_bps("60Mbit") == 60_000_000
+
+
+def test_tc_class_line_without_rate_is_a_parse_error_naming_the_line() -> None:
+    text = "class htb 1:1 root rate 200Mbit ceil 200Mbit burst 1600b cburst 1600b\n"
+    text += "class htb 1:10 parent 1:1 prio 1 burst 1600b\n"
+    with pytest.raises(ParseError, match=r"rsud-gw: 'tc class show dev d0': line 2: unreadable"):
+        linux.parse_tc_classes("rsud-gw", "d0", text, stats=False)
+
+
+def test_ip_s_link_cut_before_its_tx_counters_is_truncated() -> None:
+    text = _text("linux/ip_s_link/uxg-lite/ip_-s_link.txt")
+    cut = text[: text.index("    TX:")]
+    with pytest.raises(ParseError, match="br0 has no RX/TX counters"):
+        linux.parse_ip_s_link("rsud-gw", cut)
+
+
+def test_simple_queue_export_with_an_unreadable_limit_names_the_line() -> None:
+    text = "/queue simple\nadd name=a target=10.0.0.0/24\nadd name=b max-limit=fast/1M\n"
+    with pytest.raises(ParseError, match=r"core1: .*line 3: not a RouterOS rate: 'fast'"):
+        routeros.parse_simple_queue_export("core1", text)
+
+
+def test_tc_units_in_every_spelling_tc_prints_or_accepts() -> None:
+    assert [linux.tc_rate_bps(t) for t in ("150Mbit", "150mbit", "1Mibit", "8000")] == [
+        150_000_000,
+        150_000_000,
+        1_048_576,
+        8_000,
+    ]
+    assert [linux.tc_size_bytes(t) for t in ("1600b", "5Kb", "15k", "1590b")] == [
+        1600,
+        5120,
+        15360,
+        1590,
+    ]
+    with pytest.raises(ValueError, match="not a tc size"):
+        linux.tc_size_bytes("5Kbit/s")

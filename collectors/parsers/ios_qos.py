@@ -7,12 +7,13 @@ phrases every IOS release prints (``Service-policy output:``, ``Class-map:``, ``
 bytes``, ``offered rate``, ``shape (average) cir``, ``bandwidth N kbps``).  ACLs are read with
 ntc-templates' ``cisco_ios_show_ip_access-lists`` template.
 
-:func:`queues_from_classes` turns classes into the contract's :class:`QueueStats`.  Classes that
-netops renders (``netops.bandwidth.cisco``: ``NX-<code>-DOWN`` on the LAN output policy and
-``NX-<code>-UP`` on the WAN output policy) are paired into one record per agency, named like every
-platform's agency queue (``nx-a-<code>``, see :func:`netops.bandwidth.cisco.queue_name`), with the
-match ACLs' subnets as target.  Any other class becomes its own record named
-``<interface>:<direction>:<policy>/<class>`` (nested classes: the whole policy/class path).
+:func:`queues_from_classes` turns classes into the contract's :class:`QueueStats`, one record
+per class (a class shapes one direction), named ``<interface>:<direction>:<policy>/<class>``
+(nested classes: the whole policy/class path), e.g.
+``GigabitEthernet1/0/2:output:NX-DOWN/NX-rsud-DOWN`` for the download class netops renders for
+agency ``rsud`` (``netops.bandwidth.cisco``; the bandwidth read side finds an agency's classes by
+that class-name part).  The target is the subnets of the class's match ACLs (destinations for a
+download class, sources for an upload class), else the ACL or class name.
 ``class-default`` is left out unless it shapes or guarantees (the parent of a hierarchical policy):
 otherwise it is only the traffic no queue claims.  Pure: text in, records out,
 :class:`ParseError` on refused, truncated or garbage output.
@@ -291,47 +292,32 @@ def _short(name: str) -> str:
     return f"{name[: NAME_MAX - 9]}~{digest}"
 
 
-def _agency_queue(
-    base: str, pair: Mapping[str, PolicyClass], acls: Mapping[str, list[AclEntry]]
-) -> QueueStats:
-    down, up = pair.get("down"), pair.get("up")
-    nets = (_subnets(down, acls, "dst") if down else []) + (_subnets(up, acls, "src") if up else [])
-    key = mqc.key_of_base(base)
-    extra: dict[str, str] = {}
-    for side, c in (("down", down), ("up", up)):
-        if c is not None:
-            extra.update(_extra(c, side))
-    return QueueStats(
-        name=mqc.queue_name(key) if key else base,
-        target=_target(nets, base),
-        limit_at_up_bps=_guarantee_bps(up) if up else None,
-        max_limit_up_bps=up.shape_cir_bps if up else None,
-        limit_at_down_bps=_guarantee_bps(down) if down else None,
-        max_limit_down_bps=down.shape_cir_bps if down else None,
-        bytes_up=_octets(up) if up else 0,
-        bytes_down=_octets(down) if down else 0,
-        extra=extra,
-    )
-
-
-def _other_queue(c: PolicyClass, acls: Mapping[str, list[AclEntry]]) -> QueueStats:
-    """A class netops did not render.  Its direction, seen from what it matches: destination
-    subnets only = download, source subnets only = upload; otherwise output policies count as
-    download and input policies as upload."""
+def _side(c: PolicyClass, acls: Mapping[str, list[AclEntry]]) -> str:
+    """Which direction (seen from the agency) a class carries.  netops' classes say it in their
+    name (``NX-<code>-DOWN``/``-UP``); for others it follows what the class matches: destination
+    subnets only = download, source subnets only = upload; otherwise an output policy counts as
+    download and an input policy as upload."""
+    split = mqc.split_class_name(c.name) if not c.path else None
+    if split is not None:
+        return split[1]
     dst, src = _subnets(c, acls, "dst"), _subnets(c, acls, "src")
     if dst and not src:
-        side = "down"
-    elif src and not dst:
-        side = "up"
-    else:
-        side = "down" if c.direction == "output" else "up"
-    nets = dst if side == "down" else src
-    fallback = ",".join(c.acl_names) or c.name
+        return "down"
+    if src and not dst:
+        return "up"
+    return "down" if c.direction == "output" else "up"
+
+
+def class_queue(c: PolicyClass, acls: Mapping[str, list[AclEntry]]) -> QueueStats:
+    """One class as one queue record, filled on the side of its direction (the other side's
+    limits are None and its bytes 0, as for a Linux tc class)."""
+    side = _side(c, acls)
+    nets = _subnets(c, acls, "dst" if side == "down" else "src")
     path = "/".join((*c.path, c.policy, c.name))
     up, down = side == "up", side == "down"
     return QueueStats(
         name=_short(f"{c.interface}:{c.direction}:{path}"),
-        target=_target(nets, fallback),
+        target=_target(nets, ",".join(c.acl_names) or c.name),
         limit_at_up_bps=_guarantee_bps(c) if up else None,
         max_limit_up_bps=c.shape_cir_bps if up else None,
         limit_at_down_bps=_guarantee_bps(c) if down else None,
@@ -350,25 +336,10 @@ def queues_from_classes(
 
     Rates are left None: the engine computes them from byte deltas between polls, like it does
     for interfaces (IOS's own "offered rate" is a decaying average kept in ``extra``)."""
-    order: list[str | PolicyClass] = []
-    pairs: dict[str, dict[str, PolicyClass]] = {}
-    for c in classes:
-        if c.name == "class-default" and c.shape_cir_bps is None and _guarantee_bps(c) is None:
-            continue
-        split = mqc.split_class_name(c.name) if not c.path and c.direction == "output" else None
-        if split is None:
-            order.append(c)
-            continue
-        base, way = split
-        if base not in pairs:
-            pairs[base] = {}
-            order.append(base)
-        pairs[base].setdefault(way, c)
     return [
-        _agency_queue(item, pairs[item], acls)
-        if isinstance(item, str)
-        else _other_queue(item, acls)
-        for item in order
+        class_queue(c, acls)
+        for c in classes
+        if c.name != "class-default" or c.shape_cir_bps is not None or _guarantee_bps(c)
     ]
 
 

@@ -16,7 +16,6 @@ import re
 
 from netops.bandwidth.diff import QueueDiff
 from netops.bandwidth.entries import QueueEntry, ShaperTarget
-from netops.bandwidth.mikrotik import queue_name as shared_queue_name
 from netops.bandwidth.plan import Direction
 from netops.bandwidth.quoting import (
     IOS_NAME_MAX,
@@ -68,14 +67,6 @@ def key_of_base(base: str) -> str | None:
     ):
         return None
     return f"a:{m.group(1)}"
-
-
-def queue_name(key: str) -> str:
-    """The name an agency's queue counters are stored under (``queue_samples.queue_name``):
-    ``nx-a-<code>``, the same on every platform (MikroTik's simple queue name), so usage and
-    shares read one series per agency whatever the shaper (the collector keeps the IOS class
-    names in ``QueueStats.extra``)."""
-    return shared_queue_name(key)
 
 
 def _acl_line(net: ipaddress.IPv4Network, direction: Direction) -> str:

@@ -177,14 +177,9 @@ def _stats_detail(
     state.sync()
     index_width = max((len(str(numbers[i.name])) for i in ifaces), default=1)
     lines = ["Flags: D - dynamic; X - disabled, R - running; S - slave; P - passthrough"]
-    date, t = ros_datetime(state.boot_time_s + 12)
     for iface in ifaces:
         c = iface.counters()
-        pairs = [f'name="{iface.name}"']
-        if not iface.oper_up:
-            pairs.append(f"last-link-down-time={date} {t}")
-        pairs.append(f"last-link-up-time={date} {t}")
-        pairs.append(f"link-downs={0 if iface.oper_up else 1}")
+        pairs = [f'name="{iface.name}"', *_link_history(state, iface)]
         counters = [
             ("rx-byte", c.in_octets),
             ("tx-byte", c.out_octets),
@@ -208,7 +203,6 @@ def _stats_detail(
 
 def _joined_pairs(state: DeviceState, iface: InterfaceState, *, quoted: bool) -> list[str]:
     q = '"' if quoted else ""
-    date, t = ros_datetime(state.boot_time_s + 12)
     pairs = [
         f"name={q}{iface.name}{q}",
         f"default-name={q}{iface.name}{q}",
@@ -219,11 +213,13 @@ def _joined_pairs(state: DeviceState, iface: InterfaceState, *, quoted: bool) ->
         "max-l2mtu=9796",
         f"mac-address={iface.mac.upper()}",
     ]
-    if not iface.oper_up:
-        pairs.append(f"last-link-down-time={date} {t}")
-    pairs.append(f"last-link-up-time={date} {t}")
-    pairs.append(f"link-downs={0 if iface.oper_up else 1}")
-    return pairs
+    return pairs + _link_history(state, iface)
+
+
+def _link_history(state: DeviceState, iface: InterfaceState) -> list[str]:
+    date, t = ros_datetime(state.boot_time_s + 12)
+    down = [f"last-link-down-time={date} {t}"] if not iface.oper_up else []
+    return [*down, f"last-link-up-time={date} {t}", f"link-downs={0 if iface.oper_up else 1}"]
 
 
 def neighbors(state: DeviceState, *, detail: bool, width: int) -> str:

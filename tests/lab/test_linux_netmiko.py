@@ -10,18 +10,10 @@ import pytest
 from netmiko import ConnectHandler
 from ntc_templates.parse import parse_output
 
-from collectors.parsers.linux import Link, TcClass, parse_ip_s_link, parse_tc_classes
+from collectors.parsers.linux import parse_ip_s_link, parse_tc_classes
 from lab.api import Lab
 
 pytestmark = pytest.mark.lab
-
-
-def classes_of(text: str, *, stats: bool = True) -> dict[str, TcClass]:
-    return {c.classid: c for c in parse_tc_classes("rsud-gw", "eth1", text, stats=stats)}
-
-
-def links_of(text: str) -> dict[str, Link]:
-    return {link.info.name: link for link in parse_ip_s_link("rsud-gw", text)}
 
 
 @pytest.fixture
@@ -65,12 +57,12 @@ def test_interfaces_and_addresses_parse_with_ntc_templates(rsud: object) -> None
 
 
 def test_counters_move_between_two_reads(rsud: object) -> None:
-    first = links_of(_send(rsud, "ip -s link show dev eth0"))["eth0"].counters
+    (first,) = parse_ip_s_link("rsud-gw", _send(rsud, "ip -s link show dev eth0"))
     time.sleep(1.2)
-    second = links_of(_send(rsud, "ip -s link show dev eth0"))["eth0"].counters
-    assert second.octets_in > first.octets_in
+    (second,) = parse_ip_s_link("rsud-gw", _send(rsud, "ip -s link show dev eth0"))
+    assert second.counters.octets_in > first.counters.octets_in
     data = json.loads(_send(rsud, "ip -j -s link show eth0"))
-    assert data[0]["stats64"]["rx"]["bytes"] >= second.octets_in
+    assert data[0]["stats64"]["rx"]["bytes"] >= second.counters.octets_in
 
 
 def test_lldp_neighbour_matches_the_inventory_link(rsud: object) -> None:
@@ -90,7 +82,8 @@ def test_tc_htb_config_round_trips_and_caps_traffic(rsud: object, mini_lab: Lab)
     ]
     for command in commands:
         assert _send(rsud, command) == "", command
-    classes = classes_of(_send(rsud, "tc -s class show dev eth1"))
+    text = _send(rsud, "tc -s class show dev eth1")
+    classes = {c.classid: c for c in parse_tc_classes("rsud-gw", "eth1", text)}
     assert classes["1:10"].rate_bps == 60_000_000
     assert classes["1:10"].ceil_bps == 180_000_000
     assert classes["1:10"].parent == "1:1"

@@ -18,7 +18,8 @@ import click
 from netops.settings import get_settings
 
 if TYPE_CHECKING:
-    from netops.bandwidth.plan import BandwidthPlan
+    from netops.bandwidth.measured import AgencySeries
+    from netops.bandwidth.plan import BandwidthPlan, Direction
     from netops.bandwidth.service import BandwidthContext
     from netops.inventory.loader import LoadedInventory
 
@@ -72,15 +73,6 @@ def _emit(data: Any) -> None:
     click.echo(json.dumps(data, indent=1, default=str))
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> None:
-    widths = [
-        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
-    ]
-    click.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
-    for r in rows:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
-
-
 def _m(x: float | None) -> str:
     return "-" if x is None else f"{x:g}"
 
@@ -97,6 +89,7 @@ def bandwidth() -> None:
 def plan(inventory: Path | None, at: datetime | None, as_json: bool) -> None:
     """The uplink -> group -> agency tree with its numbers and validation problems."""
     from netops.bandwidth.plan import build_plan, locate, validate_plan
+    from netops.bandwidth.report import plan_lines
 
     loaded = _load(inventory)
     p = build_plan(loaded.inventory, _when(at))
@@ -104,7 +97,7 @@ def plan(inventory: Path | None, at: datetime | None, as_json: bool) -> None:
     if as_json:
         _emit({"nodes": [_node(n) for n in p.nodes()], "problems": [str(x) for x in problems]})
     else:
-        _print_tree(p)
+        click.echo("\n".join(plan_lines(p)))
         for x in problems:
             click.echo(str(x), err=True)
     if any(x.severity == "error" for x in problems):
@@ -116,28 +109,6 @@ def _node(n: Any) -> dict[str, Any]:
     d["subnets"] = [str(s) for s in n.subnets]
     d.pop("path", None)
     return d
-
-
-def _print_tree(p: BandwidthPlan) -> None:
-    def line(n: Any, indent: str) -> str:
-        boost = " [boost]" if n.boosted else ""
-        prio = f" prio {n.priority}" if n.kind == "agency" else ""
-        return (
-            f"{indent}{n.code}{boost}: down {_m(n.guaranteed_down_mbps)}/"
-            f"{_m(n.maximum_down_mbps)} up {_m(n.guaranteed_up_mbps)}/"
-            f"{_m(n.maximum_up_mbps)} Mbps{prio}"
-        )
-
-    click.echo(line(p.root, "") + " (guaranteed/maximum)")
-    for g in p.groups:
-        click.echo(line(g, "  "))
-        for a in p.children(g.key):
-            click.echo(
-                line(a, "    ") + (f"  {', '.join(map(str, a.subnets))}" if a.subnets else "")
-            )
-    for a in p.children("root"):
-        if a.kind == "agency":
-            click.echo(line(a, "  ? "))
 
 
 @bandwidth.command()
@@ -155,105 +126,50 @@ def shares(
     inventory: Path | None, at: datetime | None, demand: Path | None, from_db: bool, as_json: bool
 ) -> None:
     """Promised / getting now / would get at full contention, per agency."""
+    from netops.bandwidth.measured import read_demand_file
+    from netops.bandwidth.plan import DIRECTIONS
+    from netops.bandwidth.report import shares_lines
     from netops.bandwidth.shares import fair_shares
 
     loaded = _load(inventory)
     when = _when(at)
     ctx = _context(loaded, with_db=from_db)
     p = ctx.plan(when)
-    demands: dict[str, dict[str, float]] = {"down": {}, "up": {}}
+    demands: dict[Direction, dict[str, float]] = {"down": {}, "up": {}}
     if demand is not None:
-        demands = _read_demand(demand)
+        demands = read_demand_file(demand)
     elif from_db:
         demands = _db_demand(ctx, p, when)
     tables = []
-    for d in ("down", "up"):
+    for d in DIRECTIONS:
         given = demands[d] if (demand is not None or from_db) else None
         tables.append(fair_shares(p, d, given))
     if as_json:
         _emit([asdict(t) for t in tables])
         return
-    for t in tables:
-        click.echo(
-            f"{t.direction}: uplink {t.uplink_mbps:g} Mbps, in use now {t.total_now_mbps:.1f}"
-            + (" (OVERSUBSCRIBED)" if t.oversubscribed else "")
-        )
-        _table(
-            [
-                "agency",
-                "group",
-                "prio",
-                "promised g/max",
-                "demand",
-                "getting now",
-                "at full contention",
-            ],
-            [
-                [
-                    r.code,
-                    r.group,
-                    str(r.priority),
-                    f"{r.guaranteed_mbps:g}/{r.maximum_mbps:g}",
-                    _m(r.demand_mbps),
-                    f"{r.getting_now_mbps:.1f}",
-                    f"{r.full_contention_mbps:.1f}",
-                ]
-                for r in t.rows
-            ],
-        )
-        click.echo("")
+    click.echo("\n".join(shares_lines(tables, measured=demand is not None or from_db)))
 
 
-def _read_demand(path: Path) -> dict[str, dict[str, float]]:
-    import yaml
-
-    from netops.errors import NetopsError
-
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        out: dict[str, dict[str, float]] = {"down": {}, "up": {}}
-        for code, v in dict(raw).items():
-            if isinstance(v, int | float):
-                out["down"][str(code)] = float(v)
-            else:
-                for d in ("down", "up"):
-                    if d in v:
-                        out[d][str(code)] = float(v[d])
-        return out
-    except (OSError, yaml.YAMLError, TypeError, ValueError, AttributeError) as exc:
-        raise NetopsError(
-            f"{path}: not a demand file (code: {{down: Mbps, up: Mbps}}): {exc}"
-        ) from None
-
-
-def _series(
+def _measured(
     ctx: BandwidthContext, p: BandwidthPlan, since: datetime, until: datetime
-) -> dict[str, dict[str, list[tuple[float, float]]]]:
-    """Measured per-agency queue rates (MikroTik simple queue samples of the shapers)."""
+) -> dict[str, AgencySeries]:
+    """Measured per-agency rates: queue samples of any shaper platform, else LAN port counters."""
     from sqlalchemy.orm import Session
 
-    from netops.bandwidth.mikrotik import queue_name
-    from netops.storage.telemetry import queue_rate_series
+    from netops.bandwidth.measured import measured_series
 
-    out: dict[str, dict[str, list[tuple[float, float]]]] = {"down": {}, "up": {}}
     assert ctx.engine is not None
     with Session(ctx.engine) as s:
-        for shaper in ctx.inventory.shapers:
-            for a in p.agencies:
-                pts = queue_rate_series(s, shaper.device, queue_name(a.key), since, until)
-                for pt in pts:
-                    t = pt.at.timestamp()
-                    if pt.rate_down_bps is not None:
-                        out["down"].setdefault(a.code, []).append((t, pt.rate_down_bps))
-                    if pt.rate_up_bps is not None:
-                        out["up"].setdefault(a.code, []).append((t, pt.rate_up_bps))
-    return out
+        return measured_series(s, ctx.inventory, p, since, until)
 
 
 def _db_demand(
     ctx: BandwidthContext, p: BandwidthPlan, when: datetime
-) -> dict[str, dict[str, float]]:
-    series = _series(ctx, p, when - timedelta(minutes=15), when + timedelta(seconds=1))
+) -> dict[Direction, dict[str, float]]:
+    from netops.bandwidth.measured import by_direction
+
+    measured = _measured(ctx, p, when - timedelta(minutes=15), when + timedelta(seconds=1))
+    series = by_direction(measured)
     return {d: {c: v[-1][1] / 1e6 for c, v in series[d].items() if v} for d in series}
 
 
@@ -266,7 +182,12 @@ def _db_demand(
 def usage(
     inventory: Path | None, agency: str | None, period: str, at: datetime | None, as_json: bool
 ) -> None:
-    """Usage against quota from stored queue rates; re-allocation; the uplink view."""
+    """Usage against quota from measured rates; re-allocation; the uplink view.
+
+    Rates come from the shapers' queue samples (MikroTik simple or tree, Linux tc, Cisco MQC),
+    or from the agency's LAN port counters when no shaper measured it."""
+    from netops.bandwidth.measured import by_direction
+    from netops.bandwidth.report import table, usage_headers, usage_lines, usage_rows
     from netops.bandwidth.usage import plan_usage, suggest_reallocation, uplink_view
 
     loaded = _load(inventory)
@@ -274,19 +195,22 @@ def usage(
     ctx = _context(loaded)
     p = ctx.plan(when)
     since = when - (timedelta(days=1) if period == "day" else timedelta(days=30))
-    series = _series(ctx, p, since, when)
+    measured = _measured(ctx, p, since, when)
+    series = by_direction(measured)
     out: dict[str, Any] = {}
     for d in ("down", "up"):
         rows = plan_usage(p, d, series[d])
+        realloc = suggest_reallocation(rows, p.root.maximum_mbps(d))
         if agency:
             rows = [r for r in rows if r.code == agency]
+            realloc = [r for r in realloc if r.code == agency]
         total: dict[float, float] = {}
         for pts in series[d].values():
             for t, r in pts:
                 total[t] = total.get(t, 0.0) + r
         out[d] = {
-            "agencies": [asdict(r) for r in rows],
-            "reallocation": [asdict(r) for r in suggest_reallocation(rows, p.root.maximum_mbps(d))],
+            "agencies": [{**asdict(r), "source": measured[r.code].source} for r in rows],
+            "reallocation": [asdict(r) for r in realloc],
             "uplink": asdict(
                 uplink_view(
                     sorted(total.items()), p.root.maximum_mbps(d) * 1e6, p.cost_idr_per_month
@@ -303,21 +227,10 @@ def usage(
             f", p95 {up['p95_bps'] / 1e6:.1f}, peak hour {up['peak_hour_wita']} WITA, "
             f"Rp {up['cost_idr_per_mbps']:,.0f} per Mbps/month"
         )
-        _table(
-            ["agency", "g/max Mbps", "now", "p95", f"volume/{period} GB", "min at cap", "status"],
-            [
-                [
-                    r["code"],
-                    f"{r['guaranteed_bps'] / 1e6:g}/{r['maximum_bps'] / 1e6:g}",
-                    f"{r['current_bps'] / 1e6:.1f}",
-                    f"{r['p95_bps'] / 1e6:.1f}",
-                    f"{r['volume_octets'] / 1e9:.2f}",
-                    f"{r['minutes_at_cap']:.0f}",
-                    r["status"],
-                ]
-                for r in block["agencies"]
-            ],
-        )
+        click.echo("\n".join(table(usage_headers(period), usage_rows(block["agencies"]))))
+        cap_mbps = up["capacity_bps"] / 1e6
+        for line in usage_lines(block["agencies"], block["reallocation"], cap_mbps):
+            click.echo(line)
         click.echo("")
 
 
@@ -327,7 +240,10 @@ def usage(
 @AT_OPT
 @JSON_OPT
 def diff(device: str, inventory: Path | None, at: datetime | None, as_json: bool) -> None:
-    """What DEVICE holds against the plan (exit 1 when it differs)."""
+    """What DEVICE holds against the plan (exit 1 when it differs).
+
+    A summary line, then one line per queue with both directions (guaranteed/maximum Mbps)."""
+    from netops.bandwidth.report import diff_lines, diff_summary, indent
     from netops.bandwidth.service import diff_device
 
     ctx = _context(_load(inventory), with_db=False)
@@ -336,9 +252,18 @@ def diff(device: str, inventory: Path | None, at: datetime | None, as_json: bool
     finally:
         ctx.close()
     if as_json:
-        _emit({"device": device, "in_sync": d.in_sync, "changes": [c.text() for c in d.changes]})
+        _emit(
+            {
+                "device": device,
+                "in_sync": d.in_sync,
+                "summary": diff_summary(d),
+                "changes": [c.text() for c in d.changes],
+            }
+        )
     else:
-        click.echo(d.text())
+        click.echo(diff_summary(d))
+        if d.changes:
+            click.echo(indent(diff_lines(d)))
     if not d.in_sync:
         sys.exit(1)
 
@@ -354,6 +279,13 @@ def diff(device: str, inventory: Path | None, at: datetime | None, as_json: bool
     help="Only show the commands (default) or push them.",
 )
 @click.option("--actor", default=None, help="Who pushes (default: the OS user); audited.")
+@click.option(
+    "--show-commands",
+    "-v",
+    "show_commands",
+    is_flag=True,
+    help="Also list every change and every device command (sent, or to be sent).",
+)
 @JSON_OPT
 def apply(
     device: str,
@@ -361,9 +293,14 @@ def apply(
     at: datetime | None,
     dry_run: bool,
     actor: str | None,
+    show_commands: bool,
     as_json: bool,
 ) -> None:
-    """Push the plan to DEVICE: read back, diff, send, verify; roll back if a step fails."""
+    """Push the plan to DEVICE: read back, diff, send, verify; roll back if a step fails.
+
+    Prints a summary line and the result; a dry run also lists the changes.  ``-v`` adds the
+    changes and the exact commands; ``--json`` has everything."""
+    from netops.bandwidth.report import apply_result_line, diff_lines, diff_summary, indent
     from netops.bandwidth.service import apply_device
 
     ctx = _context(_load(inventory))
@@ -377,18 +314,24 @@ def apply(
                 "device": device,
                 "result": res.result,
                 "error": res.error,
+                "summary": diff_summary(res.diff),
                 "diff": [c.text() for c in res.diff.changes],
                 "commands": list(res.commands),
+                "sent": res.sent,
                 "rollback_commands": list(res.rollback_commands),
             }
         )
     else:
-        click.echo(res.diff.text())
-        if res.commands:
-            click.echo("commands:" if not dry_run else "commands (dry run, not sent):")
-            for c in res.commands:
-                click.echo(f"  {c}")
-        click.echo(f"result: {res.result}" + (f" ({res.error})" if res.error else ""))
+        click.echo(diff_summary(res.diff))
+        if res.diff.changes and (dry_run or show_commands or not res.ok):
+            click.echo(indent(diff_lines(res.diff)))
+        if res.commands and show_commands:
+            click.echo("commands (dry run, not sent):" if dry_run else "commands:")
+            click.echo(indent(res.commands))
+        if res.rollback_commands and show_commands:
+            click.echo("rollback commands:")
+            click.echo(indent(res.rollback_commands))
+        click.echo(apply_result_line(res, dry_run, show_commands))
     if not res.ok:
         sys.exit(1)
 
@@ -399,6 +342,7 @@ def apply(
 @JSON_OPT
 def drift(inventory: Path | None, at: datetime | None, as_json: bool) -> None:
     """Every shaper against the plan: missing, extra and differing queues (exit 1 on drift)."""
+    from netops.bandwidth.report import diff_lines, diff_summary, indent
     from netops.bandwidth.service import check_drift
 
     ctx = _context(_load(inventory))
@@ -420,13 +364,12 @@ def drift(inventory: Path | None, at: datetime | None, as_json: bool) -> None:
         )
     else:
         for r in results:
-            click.echo(
-                f"{r.device}: error: {r.error}"
-                if r.error
-                else r.diff.text()
-                if r.diff
-                else r.device
-            )
+            if r.error or r.diff is None:
+                click.echo(f"{r.device}: error: {r.error}")
+                continue
+            click.echo(diff_summary(r.diff))
+            if r.diff.changes:
+                click.echo(indent(diff_lines(r.diff)))
     if any(r.drifted for r in results):
         sys.exit(1)
 
@@ -461,7 +404,9 @@ def boost_list(inventory: Path | None, at: datetime | None, as_json: bool) -> No
     if as_json:
         _emit(rows)
         return
-    _table(
+    from netops.bandwidth.report import table
+
+    rows_text = table(
         ["agency", "start", "end", "max down", "max up", "state", "reason"],
         [
             [
@@ -476,6 +421,7 @@ def boost_list(inventory: Path | None, at: datetime | None, as_json: bool) -> No
             for r in rows
         ],
     )
+    click.echo("\n".join(rows_text))
 
 
 @boost.command("add")

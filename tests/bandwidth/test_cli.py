@@ -24,6 +24,12 @@ def inv_copy(tmp_path: Path) -> Path:
     return dst
 
 
+SUMMARY = (
+    "core1: 12 changes: add uplink, 2 groups (opd, kecamatan), "
+    "3 agencies (diskominfo, rsud, kec-utara)"
+)
+
+
 def _run(args: list[str], env: dict[str, str] | None = None) -> Any:
     return CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
 
@@ -147,11 +153,30 @@ def test_apply_is_a_dry_run_by_default_then_pushes_and_drift_is_clean(
     }
     inv = ["-i", str(inv_copy), "--at", "2026-01-15"]
     dry = _run(["bandwidth", "apply", "core1", *inv], env)
-    assert dry.exit_code == 0 and "dry run, not sent" in dry.output
-    assert "result: dry-run" in dry.output
+    assert dry.exit_code == 0, dry.output
+    lines = dry.output.splitlines()
+    # a planner reads the summary first, then one line per queue; commands only on request
+    assert lines[0] == SUMMARY
+    assert (
+        "  + agency rsud: down 60/180, up 30/80 Mbps, prio 1, in opd, subnets 10.10.2.0/24" in lines
+    )
+    assert (
+        lines[-1] == "result: dry-run: 6 command(s) would be sent, nothing was sent (-v lists them)"
+    )
+    assert not any("/queue simple" in ln for ln in lines)
+    verbose = _run(["bandwidth", "apply", "core1", "-v", *inv], env)
+    assert "commands (dry run, not sent):" in verbose.output
+    assert verbose.output.count("  /queue simple add ") == 6
+    as_json = json.loads(_run(["bandwidth", "apply", "core1", "--json", *inv], env).output)
+    assert len(as_json["diff"]) == 12 and len(as_json["commands"]) == 6
+    assert as_json["summary"] == lines[0] and as_json["result"] == "dry-run"
     assert _run(["bandwidth", "diff", "core1", *inv], env).exit_code == 1
     push = _run(["bandwidth", "apply", "core1", "--no-dry-run", "--actor", "ops", *inv], env)
-    assert push.exit_code == 0 and "result: applied" in push.output, push.output
+    assert push.exit_code == 0, push.output
+    assert push.output.splitlines() == [
+        SUMMARY,
+        "result: applied: 6 command(s) sent, read back and verified (-v lists them)",
+    ]
     assert _run(["bandwidth", "diff", "core1", *inv], env).exit_code == 0
     drift = _run(["bandwidth", "drift", *inv, "--json"], env)
     assert drift.exit_code == 0 and json.loads(drift.output)[0]["drifted"] is False

@@ -52,7 +52,8 @@ def test_queue_names_of_each_platform_map_back_to_agency_and_direction(
     assert "eth1/1:1" not in tc
     ios = queue_owners(inv, mini_plan, DIST1)
     assert ios["NX-kec-utara-DOWN"] == ("kec-utara", "down")
-    for stored in ("NX-DOWN/NX-kec-utara-DOWN", "GigabitEthernet1/0/2 NX-kec-utara-DOWN"):
+    # the collectors store <interface>:<direction>:<policy>/<class>
+    for stored in ("GigabitEthernet1/0/2:output:NX-DOWN/NX-kec-utara-DOWN", "NX-kec-utara-DOWN"):
         assert owner_of(stored, ios, Platform.CISCO_IOS) == ("kec-utara", "down")
     assert owner_of("NX-DOWN/class-default", ios, Platform.CISCO_IOS) is None
     # a MikroTik name is only its own, never a part of it
@@ -104,9 +105,12 @@ def _store(engine: Any) -> None:
         # Linux tc: one class per direction, the other counter stays 0
         batch.queues.append(_queue("rsud-gw", "eth1/1:1001", i, 0.0, 40e6 + i * 1e6))
         batch.queues.append(_queue("rsud-gw", "eth0/1:1001", i, 8e6, 0.0))
-        # Cisco MQC classes, named with their policy
-        batch.queues.append(_queue("dist1", "NX-DOWN/NX-kec-utara-DOWN", i, None, 12e6))
-        batch.queues.append(_queue("dist1", "NX-UP/NX-kec-utara-UP", i, 3e6, None))
+        # Cisco MQC classes as collectors/parsers/ios_qos.py names them
+        lan, wan = "GigabitEthernet1/0/2", "GigabitEthernet1/0/1"
+        batch.queues.append(
+            _queue("dist1", f"{lan}:output:NX-DOWN/NX-kec-utara-DOWN", i, 0.0, 12e6)
+        )
+        batch.queues.append(_queue("dist1", f"{wan}:output:NX-UP/NX-kec-utara-UP", i, 3e6, 0.0))
         # MikroTik tree: rsud again (a shaper in series: must not double), a foreign queue
         batch.queues.append(_queue("core1", "nx-a-rsud-down", i, 0.0, 39e6))
         batch.queues.append(_queue("core1", "tamu", i, 1e6, 1e6))

@@ -239,7 +239,7 @@ def db(tmp_path: Path) -> Iterator[Engine]:
 
 @pytest.mark.lab
 @pytest.mark.slow
-def test_cisco_shaper_classes_are_polled_and_stored_with_targets_limits_and_rates(
+def test_cisco_shaper_classes_are_polled_stored_and_read_back_per_agency_by_usage(
     lab_factory: Any, mini_inventory: Any, lab_secrets: Any, db: Engine, tmp_path: Path
 ) -> None:
     from collectors.engine import Poller
@@ -247,9 +247,6 @@ def test_cisco_shaper_classes_are_polled_and_stored_with_targets_limits_and_rate
     from netops.settings import Settings
     from netops.storage.telemetry import QueueSample
     from tests.bandwidth.labkit import context, with_shapers
-
-    # Runs through the collectors engine and store; the agency <-> class mapping the bandwidth
-    # read side uses is the class-name part checked in the unit tests above.
 
     inv = with_shapers(mini_inventory, "dist1")
     lab = lab_factory(inv)
@@ -291,3 +288,18 @@ def test_cisco_shaper_classes_are_polled_and_stored_with_targets_limits_and_rate
         assert limit == round(agency.guaranteed_mbps(d) * 1000) * 1000, name
         assert rate is not None and 0 <= rate <= ceil, name
     assert any(r.bytes_down > 0 for r in latest.values()), "the lab's ledger moves no counter"
+
+    # the bandwidth read side (usage, shares --from-db) maps the stored classes to agencies
+    from datetime import UTC, datetime
+
+    from sqlalchemy.orm import Session
+
+    from netops.bandwidth.measured import measured_series
+
+    with Session(db) as session:
+        measured = measured_series(
+            session, inv, ctx.plan(), datetime(2000, 1, 1, tzinfo=UTC), datetime.now(UTC)
+        )
+    for a in agencies:
+        m = measured[a.code]
+        assert m.source == "queue dist1" and m.down and m.up, a.code

@@ -20,9 +20,11 @@ from dataclasses import dataclass
 from collectors.base import Facts, InterfaceCounters, InterfaceInfo, Neighbor, QueueStats
 from collectors.parsers.common import ntc_parse
 from collectors.parsers.routeros_text import (
+    ERROR_LINE,
     ExportItem,
     Record,
     check_error,
+    error_line,
     parse_export_items,
     parse_records,
     parse_stats_table,
@@ -35,6 +37,7 @@ from collectors.parsers.routeros_text import (
 from netops.errors import ParseError
 
 __all__ = [
+    "ERROR_LINE",
     "ExportItem",
     "Record",
     "SimpleQueue",
@@ -42,6 +45,7 @@ __all__ = [
     "parse_simple_queues",
     "simple_queue",
     "check_error",
+    "error_line",
     "parse_export_items",
     "parse_records",
     "parse_stats_table",

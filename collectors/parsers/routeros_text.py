@@ -31,10 +31,12 @@ _RECORD_START = re.compile(r"^\s*\*?([0-9A-F]+)(?=\s|$)(.*)$")
 _FLAGS = re.compile(r"^((?:\s+[A-Z]+(?=\s|$))*)\s*(.*)$")
 _KEY = r"[a-z][a-z0-9-]*"
 _KV = re.compile(rf'({_KEY})=("(?:[^"\\]|\\.)*"|.*?)(?=\s+{_KEY}=|\s*$)', re.DOTALL)
-_ERROR_LINE = re.compile(
-    r"^(bad command name|syntax error|expected end of command|input does not match|"
-    r"no such item|failure:)",
-    re.M,
+# Every way RouterOS refuses a command (CLI parser errors carry "(line L column C)").
+ERROR_LINE = re.compile(
+    r"^(failure:|bad command name|syntax error|expected |input does not match|"
+    r"no such item|invalid value|ambiguous value|value of .* out of range|"
+    r".*\(line \d+ column \d+\)).*$",
+    re.MULTILINE,
 )
 
 
@@ -49,12 +51,17 @@ class Record:
     props: dict[str, str]
 
 
+def error_line(text: str) -> str | None:
+    """The line of ``text`` where RouterOS refused the command, or None."""
+    m = ERROR_LINE.search(text)
+    return m.group(0).strip() if m else None
+
+
 def check_error(device: str, command: str, text: str) -> None:
     """Raise :class:`ParseError` when RouterOS answered with an error instead of data."""
-    m = _ERROR_LINE.search(text)
-    if m:
-        line = text[m.start() :].splitlines()[0]
-        raise ParseError(device, f"{command!r} was refused: {line.strip()[:120]}")
+    line = error_line(text)
+    if line is not None:
+        raise ParseError(device, f"{command!r} was refused: {line[:120]}")
 
 
 _UNESCAPE = {

@@ -20,9 +20,12 @@ from dataclasses import dataclass
 
 from netops.errors import ParseError
 
-_SHELL_ERROR = re.compile(
-    r"(command not found|No such file or directory|Cannot find device|Permission denied|"
-    r"Object \".*\" is unknown|RTNETLINK answers:)"
+# Every way the shell, iproute2 or tc refuses a command, one error per line.
+ERROR_LINE = re.compile(
+    r"^(?:.*(?:command not found|No such file or directory|Cannot find device|Permission denied|"
+    r"Object \".*\" is unknown|RTNETLINK answers:).*|"
+    r"Error:.*|Illegal .*|Invalid .*|Unknown .*|What is .*|Usage: .*)$",
+    re.MULTILINE,
 )
 
 
@@ -38,12 +41,17 @@ def cmd_tc_qdisc(dev: str) -> str:
     return f"tc qdisc show dev {dev}"
 
 
+def error_line(text: str) -> str | None:
+    """The line of ``text`` where the shell or tc reported an error, or None."""
+    m = ERROR_LINE.search(text)
+    return m.group(0).strip() if m else None
+
+
 def check_error(device: str, command: str, text: str) -> None:
     """Raise :class:`ParseError` when the shell or the tool answered with an error."""
-    m = _SHELL_ERROR.search(text)
-    if m:
-        line = next((ln for ln in text.splitlines() if m.group(1) in ln), m.group(1))
-        raise ParseError(device, f"{command!r} failed: {line.strip()[:120]}")
+    line = error_line(text)
+    if line is not None:
+        raise ParseError(device, f"{command!r} failed: {line[:120]}")
 
 
 _NUMBER = re.compile(r"^(\d+(?:\.\d+)?)([a-z]*)$", re.IGNORECASE)

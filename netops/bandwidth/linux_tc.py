@@ -12,10 +12,15 @@ the collectors' tc parsers (:mod:`collectors.parsers.tc`).  Pure.
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Iterable
 
-from collectors.parsers.tc import parse_tc_classes, parse_tc_filters, tc_rate_bps
+from collectors.parsers.tc import (
+    ERROR_LINE,
+    error_line,
+    parse_tc_classes,
+    parse_tc_filters,
+    tc_rate_bps,
+)
 from netops.bandwidth.diff import QueueDiff
 from netops.bandwidth.entries import QueueEntry, ShaperTarget
 from netops.bandwidth.plan import ROOT_KEY, Direction
@@ -26,11 +31,7 @@ TC = "tc"
 GROUP_BASE = 0x100
 AGENCY_BASE = 0x1000
 MAX_MINOR = 0xFFFF
-ERROR_RE = re.compile(
-    r"^(Error:.*|RTNETLINK answers:.*|.*command not found.*|Unknown .*|What is .*|"
-    r"Illegal .*|.*[Ii]nvalid.*|Usage: .*)$",
-    re.M,
-)
+ERROR_RE = ERROR_LINE
 
 
 def interface_for(target: ShaperTarget, direction: Direction) -> str:
@@ -217,5 +218,5 @@ def _with_inner_subnets(entries: list[QueueEntry]) -> list[QueueEntry]:
 
 
 def output_error(output: str) -> str | None:
-    m = ERROR_RE.search(output)
-    return m.group(0).strip() if m else None
+    """The shell/tc error line in a command's output, or None."""
+    return error_line(output)

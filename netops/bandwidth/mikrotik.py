@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterable
 
 from collectors.parsers.routeros import (
+    ERROR_LINE,
+    error_line,
     parse_export_items,
     parse_simple_queue_export,
     ros_rate_bps,
@@ -27,12 +29,7 @@ from netops.errors import ParseError
 
 READ_COMMAND = "/queue simple export terse"
 PREFIX = "nx-"
-ERROR_RE = re.compile(
-    r"^(failure:|bad command name|syntax error|expected |input does not match|"
-    r"no such item|invalid value|ambiguous value|value of .* out of range|"
-    r".*\(line \d+ column \d+\)).*$",
-    re.MULTILINE,
-)
+ERROR_RE = ERROR_LINE
 
 
 def queue_name(key: str) -> str:
@@ -184,5 +181,4 @@ def parse_queues(text: str, device: str = "mikrotik") -> list[QueueEntry]:
 
 def output_error(output: str) -> str | None:
     """The RouterOS error line in a command's output, or None."""
-    m = ERROR_RE.search(output)
-    return m.group(0).strip() if m else None
+    return error_line(output)

@@ -152,3 +152,17 @@ def test_tc_units_in_every_spelling_tc_prints_or_accepts() -> None:
     ]
     with pytest.raises(ValueError, match="not a tc size"):
         linux.tc_size_bytes("5Kbit/s")
+
+
+@pytest.mark.parametrize(
+    "text", ["Error: Invalid handle.", 'Cannot find device "eth7"', 'Illegal "rate"']
+)
+def test_tc_error_replies_are_refused_by_the_class_parser(text: str) -> None:
+    with pytest.raises(ParseError, match=f"rsud-gw: 'tc -s class show dev eth7' failed: {text}"):
+        linux.parse_tc_classes("rsud-gw", "eth7", text)
+
+
+def test_routeros_cli_error_is_found_on_any_line() -> None:
+    text = "\nvalue of max-limit out of range (0..4294967295)"
+    assert routeros.error_line(text) == text.strip()
+    assert routeros.error_line('0  name="x" comment="expected end"') is None

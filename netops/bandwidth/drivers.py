@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from netops.bandwidth import cisco, linux_tc, mikrotik, mikrotik_tree
+from netops.bandwidth import cisco, linux_tc, mikrotik, mikrotik_tree, mikrotik_tree_read
 from netops.bandwidth.diff import QueueDiff
 from netops.bandwidth.entries import QueueEntry, ShaperTarget
 from netops.errors import BandwidthError
@@ -31,13 +31,37 @@ class QueueDriver:
     config_mode: bool = False
 
 
+def _mt_read(target: ShaperTarget) -> list[str]:
+    # the tree menus too: queues and marks left from tree mode would shape on top of these
+    return [mikrotik.READ_COMMAND, mikrotik_tree.READ_TREE, mikrotik_tree.READ_MANGLE]
+
+
 def _mt_parse(outputs: dict[str, str], target: ShaperTarget, device: str) -> list[QueueEntry]:
     entries = mikrotik.parse_queues(outputs[mikrotik.READ_COMMAND], device)
     # our comments read "netops: <name>": keep only the name so a rollback re-renders it as is
-    return [
+    out = [
         replace(e, label=e.label[len("netops: ") :] if e.label.startswith("netops: ") else e.label)
         for e in entries
     ]
+    if mikrotik_tree.READ_TREE in outputs:
+        out += mikrotik_tree_read.leftovers(outputs, target, device)
+    return out
+
+
+def _is_leftover(key: str) -> bool:
+    return key.startswith(mikrotik_tree.TREE_PREFIX)
+
+
+def _mt_render_changes(target: ShaperTarget, diff: QueueDiff) -> list[str]:
+    """Simple queues through :mod:`mikrotik`; tree-mode leftovers through :mod:`mikrotik_tree`."""
+    left = tuple(c for c in diff.changes if _is_leftover(c.entry.key))
+    if not left:
+        return mikrotik.render_changes(target, diff)
+    simple = replace(target, entries=tuple(e for e in target.entries if not _is_leftover(e.key)))
+    rest = QueueDiff(diff.device, tuple(c for c in diff.changes if not _is_leftover(c.entry.key)))
+    return mikrotik_tree.render_leftovers(target, QueueDiff(diff.device, left)) + (
+        mikrotik.render_changes(simple, rest)
+    )
 
 
 def _cisco_parse(outputs: dict[str, str], target: ShaperTarget, device: str) -> list[QueueEntry]:
@@ -61,16 +85,16 @@ def _tc_parse(outputs: dict[str, str], target: ShaperTarget, device: str) -> lis
 DRIVERS: dict[tuple[Platform, ShaperMode], QueueDriver] = {
     (Platform.MIKROTIK_ROUTEROS, ShaperMode.SIMPLE): QueueDriver(
         Platform.MIKROTIK_ROUTEROS,
-        lambda t: [mikrotik.READ_COMMAND],
+        _mt_read,
         _mt_parse,
         mikrotik.render_full,
-        mikrotik.render_changes,
+        _mt_render_changes,
         mikrotik.output_error,
     ),
     (Platform.MIKROTIK_ROUTEROS, ShaperMode.TREE): QueueDriver(
         Platform.MIKROTIK_ROUTEROS,
         mikrotik_tree.read_commands,
-        mikrotik_tree.parse,
+        mikrotik_tree_read.parse,
         mikrotik_tree.render_full,
         mikrotik_tree.render_changes,
         mikrotik_tree.output_error,

@@ -36,6 +36,8 @@ _KIND_PLURAL = {
     "agency": "agencies",
     "marks": "agencies' mangle marks",
     "simple queue": "old simple queues",
+    "tree queue": "old tree queues",
+    "old marks": "agencies' old mangle marks",
     "queue": "queues",
 }
 
@@ -46,7 +48,11 @@ def kind_and_name(key: str) -> tuple[str, str]:
     ("queue", "tamu")."""
     if key == "root":
         return "uplink", "uplink"
+    if key.startswith("tree:m:"):
+        return "old marks", key[len("tree:m:") :]
     head, _, rest = key.partition(":")
+    if head == "tree":
+        return "tree queue", rest
     kinds = {
         "a": "agency",
         "g": "group",

@@ -122,6 +122,32 @@ def test_switching_a_shaper_from_simple_to_tree_removes_the_simple_queues(
     assert removes[-1] == '/queue simple remove [find where name="nx-uplink"]'
 
 
+def test_switching_back_from_tree_to_simple_removes_the_tree_and_its_marks(
+    lab_factory: Any,
+    mini_inventory: Inventory,
+    lab_secrets: SecretStore,
+    lab_password: str,
+    tmp_path: Path,
+) -> None:
+    lab = lab_factory(mini_inventory)
+    _ssh_ros(lab, lab_password, "/queue tree add name=tamu parent=ether2 max-limit=1M")
+    ctx = context(tree_shaper(mini_inventory), lab, lab_secrets, tmp_path)
+    try:
+        assert apply_device(ctx, "core1", dry_run=False, at=AT).result == "applied"
+        ctx.inventory = with_shapers(mini_inventory, "core1")
+        dry = apply_device(ctx, "core1", at=AT)
+        res = apply_device(ctx, "core1", dry_run=False, at=AT)
+        assert res.result == "applied", res.error
+        assert diff_device(ctx, "core1", AT).in_sync
+    finally:
+        ctx.close()
+    assert set(ros_tree(lab, "core1")) == {"tamu"}  # the foreign queue stays
+    assert ros_mangle(lab, "core1") == [] and len(ros_queues(lab, "core1")) == 6
+    leftovers = [c for c in dry.diff.changes if c.entry.key.startswith("tree:")]
+    assert {c.op for c in leftovers} == {"remove"} and len(leftovers) == 12 + 6
+    assert res.commands[0] == '/queue tree remove [find where name="nx-a-diskominfo-down"]'
+
+
 def test_tree_mode_drift_after_hand_edits_names_queues_and_marks(
     lab_factory: Any,
     mini_inventory: Inventory,

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from netops.bandwidth import mikrotik_tree as mt
+from netops.bandwidth import mikrotik_tree_read as mtr
 from netops.bandwidth.diff import diff_entries
 from netops.bandwidth.drivers import driver_for
 from netops.bandwidth.entries import QueueEntry, ShaperTarget, shaper_target
@@ -113,7 +114,7 @@ def test_what_render_full_builds_reads_back_in_sync(
     mini_loaded: LoadedInventory, mini_plan: BandwidthPlan
 ) -> None:
     t = _tree_target(mini_loaded, mini_plan)
-    actual = mt.parse(_device_outputs(t), t, "core1")
+    actual = mtr.parse(_device_outputs(t), t, "core1")
     assert diff_entries("core1", t.entries, actual).in_sync
     rsud = next(e for e in actual if e.key == "a:rsud" and e.direction == "up")
     assert (rsud.rate_bps, rsud.ceil_bps, rsud.prio, rsud.parent) == (
@@ -130,7 +131,7 @@ def test_missing_connection_rule_shows_as_marks_drift_and_rebuilds_that_agency_o
 ) -> None:
     t = _tree_target(mini_loaded, mini_plan)
     outputs = _device_outputs(t, drop=('dst-address=10.20.1.0/24 new-connection-mark="nx-a-kec',))
-    diff = diff_entries("core1", t.entries, mt.parse(outputs, t, "core1"))
+    diff = diff_entries("core1", t.entries, mtr.parse(outputs, t, "core1"))
     assert [c.text() for c in diff.changes] == [
         "~ m:kec-utara down: subnets - -> 10.20.1.0/24",
         "~ m:kec-utara up: subnets - -> 10.20.1.0/24",
@@ -154,7 +155,7 @@ def test_disabled_rule_or_wrong_chain_classifies_nothing(
     i = next(n for n, ln in enumerate(lines) if pkt in ln)
     lines[i - 1] = lines[i - 1][:3] + "X" + lines[i - 1][4:]
     outputs[mt.READ_MANGLE] = "\n".join(lines)
-    diff = diff_entries("core1", t.entries, mt.parse(outputs, t, "core1"))
+    diff = diff_entries("core1", t.entries, mtr.parse(outputs, t, "core1"))
     assert [c.text() for c in diff.changes] == ["~ m:rsud down: subnets - -> 10.10.2.0/24"]
 
     outputs = _device_outputs(t)
@@ -162,7 +163,7 @@ def test_disabled_rule_or_wrong_chain_classifies_nothing(
         'chain=forward action=mark-packet connection-mark="nx-a-rsud" src',
         'chain=prerouting action=mark-packet connection-mark="nx-a-rsud" src',
     )
-    diff = diff_entries("core1", t.entries, mt.parse(outputs, t, "core1"))
+    diff = diff_entries("core1", t.entries, mtr.parse(outputs, t, "core1"))
     assert [c.text() for c in diff.changes] == ["~ m:rsud up: subnets - -> 10.10.2.0/24"]
 
 
@@ -174,7 +175,7 @@ def test_root_moved_to_global_reads_as_interface_parent_and_is_set_back(
     outputs[mt.READ_TREE] = outputs[mt.READ_TREE].replace(
         'name="nx-uplink-down" parent="ether2"', 'name="nx-uplink-down" parent=global'
     )
-    diff = diff_entries("core1", t.entries, mt.parse(outputs, t, "core1"))
+    diff = diff_entries("core1", t.entries, mtr.parse(outputs, t, "core1"))
     assert [c.text() for c in diff.changes] == ["~ root down: parent if:global -> None"]
     assert mt.render_changes(t, diff) == [
         '/queue tree set [find where name="nx-uplink-down"] parent="ether2" packet-mark="" '
@@ -196,7 +197,7 @@ def test_simple_queues_left_from_simple_mode_are_removed_children_first(
             "/queue simple add max-limit=1M/1M name=tamu target=10.99.0.0/24",
         ]
     )
-    diff = diff_entries("core1", t.entries, mt.parse(outputs, t, "core1"))
+    diff = diff_entries("core1", t.entries, mtr.parse(outputs, t, "core1"))
     ops = sorted({(c.op, c.entry.key) for c in diff.changes})
     assert ops == [
         ("foreign", "x:simple/tamu"),
@@ -215,7 +216,7 @@ def test_agency_gone_from_the_plan_loses_its_queues_and_rules(
     t = _tree_target(mini_loaded, mini_plan)
     outputs = _device_outputs(t)
     smaller = replace(t, entries=tuple(e for e in t.entries if "kec-utara" not in e.key))
-    diff = diff_entries("core1", smaller.entries, mt.parse(outputs, smaller, "core1"))
+    diff = diff_entries("core1", smaller.entries, mtr.parse(outputs, smaller, "core1"))
     cmds = mt.render_changes(smaller, diff)
     assert cmds == [
         '/queue tree remove [find where name="nx-a-kec-utara-down"]',
@@ -228,7 +229,7 @@ def test_agency_gone_from_the_plan_loses_its_queues_and_rules(
 def test_real_routeros_queue_tree_listing_parses_as_foreign_queues() -> None:
     text = (GOLDEN / "queue_tree_print_detail.txt").read_text(encoding="utf-8")
     target = ShaperTarget("r", Platform.MIKROTIK_ROUTEROS, "ether2", "ether1", (), ShaperMode.TREE)
-    out = mt.parse({mt.READ_TREE: text, mt.READ_MANGLE: ""}, target, "r")
+    out = mtr.parse({mt.READ_TREE: text, mt.READ_MANGLE: ""}, target, "r")
     assert len(out) == 26 and not any(e.managed for e in out)
     by_key = {e.key: e for e in out}
     assert by_key["x:src"].parent == "if:global" and by_key["x:src"].ceil_bps == 89_000_000
@@ -242,7 +243,7 @@ def test_real_routeros_queue_tree_listing_parses_as_foreign_queues() -> None:
 def test_refused_read_is_a_parse_error_naming_the_device() -> None:
     target = ShaperTarget("r", Platform.MIKROTIK_ROUTEROS, "ether2", "ether1", (), ShaperMode.TREE)
     with pytest.raises(Exception, match="core9"):
-        mt.parse(
+        mtr.parse(
             {mt.READ_TREE: "bad command name tree (line 1 column 8)", mt.READ_MANGLE: ""},
             target,
             "core9",
@@ -328,3 +329,30 @@ def test_sync_stores_the_shaper_mode_and_a_mode_switch_is_a_recorded_change(
         s.commit()
         assert [c.kind for c in report.changed] == ["shaper"] and not report.added
         assert s.scalars(select(ShaperRow.mode)).one() == "tree"
+
+
+def test_tree_leftovers_on_a_simple_shaper_are_removed_and_restored_on_rollback(
+    mini_loaded: LoadedInventory, mini_plan: BandwidthPlan
+) -> None:
+    tree = _tree_target(mini_loaded, mini_plan)
+    simple = replace(tree, mode=ShaperMode.SIMPLE, entries=())
+    left = mtr.leftovers(_device_outputs(tree), simple, "core1")
+    assert {e.key for e in left} >= {"tree:root", "tree:a:rsud", "tree:m:rsud"}
+    gone = diff_entries("core1", [], left)
+    cmds = mt.render_leftovers(simple, gone)
+    assert cmds[0] == '/queue tree remove [find where name="nx-a-diskominfo-down"]'
+    assert cmds[11] == '/queue tree remove [find where name="nx-uplink-up"]'
+    assert cmds[12:14] == [
+        '/ip firewall mangle remove [find where new-connection-mark="nx-a-diskominfo"]',
+        '/ip firewall mangle remove [find where connection-mark="nx-a-diskominfo"]',
+    ]
+    assert len(cmds) == 12 + 2 * 3
+    # a rollback to the state that had them writes them back: rules, then parents first
+    back = mt.render_leftovers(
+        replace(simple, entries=tuple(left)), diff_entries("core1", left, [])
+    )
+    assert sorted(back) == sorted(mt.render_full(tree))
+    order = [c.split('"')[1] for c in back if c.startswith("/queue tree add")]
+    assert order.index("nx-uplink-down") < order.index("nx-g-opd-down")
+    assert order.index("nx-g-opd-down") < order.index("nx-a-rsud-down")
+    assert all(c.startswith("/ip firewall") for c in back[: len(back) - len(order)])

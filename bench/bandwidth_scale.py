@@ -7,6 +7,7 @@ For each size it reports the median of ``--repeat`` runs of:
 * shares: ``fair_shares`` in both directions with measured demands (two HTB allocations each:
   getting now and full contention);
 * render: normalized entries + MikroTik, Cisco and Linux tc commands for one shaper holding all;
+* render_tree: the same shaper in MikroTik queue tree + mangle mode (2 queues, 4 rules per agency);
 * baseline: ``sorted()`` of the agencies' (group, prio, rate, ceil, demand) tuples.
 
 Times are CPU seconds of this process (``time.process_time``): the benchmark is single-threaded
@@ -28,11 +29,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from netops.bandwidth import cisco, linux_tc, mikrotik
-from netops.bandwidth.entries import ShaperTarget, flat_agency_entries, plan_entries
+from netops.bandwidth import cisco, linux_tc, mikrotik, mikrotik_tree
+from netops.bandwidth.entries import (
+    ShaperTarget,
+    flat_agency_entries,
+    plan_entries,
+    tree_mode_entries,
+)
 from netops.bandwidth.plan import build_plan, validate_plan
 from netops.bandwidth.shares import fair_shares
-from netops.inventory.schema import Inventory, Platform
+from netops.inventory.schema import Inventory, Platform, ShaperMode
 
 AT = datetime(2026, 1, 15, tzinfo=UTC)
 PER_GROUP = 100
@@ -134,9 +140,22 @@ def run(n: int, repeat: int) -> dict[str, float]:
         )
         linux_tc.render_full(ShaperTarget("l", Platform.LINUX, "eth1", "eth0", tuple(entries)))
 
+    def do_render_tree() -> None:
+        # MikroTik queue tree + mangle (shapers[].mode: tree): 2 queues and 4 rules per agency
+        entries = tuple(tree_mode_entries(plan_entries(plan)))
+        mikrotik_tree.render_full(
+            ShaperTarget("t", Platform.MIKROTIK_ROUTEROS, "e2", "e1", entries, ShaperMode.TREE)
+        )
+
     # the sort takes milliseconds: more runs keep its median steady at the timer's resolution
     out = {"n": n, "baseline_sort_s": median_s(lambda: sorted(rows), max(repeat, 31))}
-    for name, fn in (("plan", do_plan), ("shares", do_shares), ("render", do_render)):
+    steps = (
+        ("plan", do_plan),
+        ("shares", do_shares),
+        ("render", do_render),
+        ("render_tree", do_render_tree),
+    )
+    for name, fn in steps:
         out[f"{name}_s"] = median_s(fn, repeat)
         out[f"{name}_ratio"] = out[f"{name}_s"] / out["baseline_sort_s"]
     return out
@@ -151,13 +170,14 @@ def main() -> None:
     results = [run(int(s), args.repeat) for s in args.sizes.split(",")]
     print(
         f"{'n':>6} {'sort ms':>9} {'plan ms':>9} {'x':>6} {'shares ms':>10} {'x':>6} "
-        f"{'render ms':>10} {'x':>6}"
+        f"{'render ms':>10} {'x':>6} {'tree ms':>9} {'x':>6}"
     )
     for r in results:
         print(
             f"{r['n']:>6} {r['baseline_sort_s'] * 1e3:>9.2f} {r['plan_s'] * 1e3:>9.1f} "
             f"{r['plan_ratio']:>6.0f} {r['shares_s'] * 1e3:>10.1f} {r['shares_ratio']:>6.0f} "
-            f"{r['render_s'] * 1e3:>10.1f} {r['render_ratio']:>6.0f}"
+            f"{r['render_s'] * 1e3:>10.1f} {r['render_ratio']:>6.0f} "
+            f"{r['render_tree_s'] * 1e3:>9.1f} {r['render_tree_ratio']:>6.0f}"
         )
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)

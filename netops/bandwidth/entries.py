@@ -20,7 +20,7 @@ from netops.bandwidth.plan import (
     agency_key,
     group_key,
 )
-from netops.errors import PlanError
+from netops.errors import PlanError, Problem
 from netops.inventory.schema import Inventory, Platform, Shaper, ShaperMode
 
 Network = ipaddress.IPv4Network
@@ -181,6 +181,28 @@ def shaper_target(inventory: Inventory, plan: BandwidthPlan, shaper: Shaper) -> 
         tuple(entries),
         shaper.mode,
     )
+
+
+def shaper_problems(inventory: Inventory, source: str = "<inventory>") -> list[Problem]:
+    """Shapers whose ``mode`` their platform does not have (``tree`` off MikroTik), as errors at
+    ``shapers[i].mode`` (``line`` 0: :func:`netops.bandwidth.plan.locate` fills it in)."""
+    out = []
+    by_name = {d.hostname: d for d in inventory.devices}
+    for i, s in enumerate(inventory.shapers):
+        device = by_name.get(s.device)
+        if device is None or s.mode == ShaperMode.SIMPLE:
+            continue
+        if device.platform != Platform.MIKROTIK_ROUTEROS:
+            out.append(
+                Problem(
+                    source,
+                    0,
+                    f"shapers[{i}].mode",
+                    f"mode {s.mode.value!r} exists only on {Platform.MIKROTIK_ROUTEROS.value}; "
+                    f"{s.device} is {device.platform.value}: use mode: simple",
+                )
+            )
+    return out
 
 
 def find_shaper(inventory: Inventory, hostname: str) -> Shaper:

@@ -88,12 +88,14 @@ def bandwidth() -> None:
 @JSON_OPT
 def plan(inventory: Path | None, at: datetime | None, as_json: bool) -> None:
     """The uplink -> group -> agency tree with its numbers and validation problems."""
+    from netops.bandwidth.entries import shaper_problems
     from netops.bandwidth.plan import build_plan, locate, validate_plan
     from netops.bandwidth.report import plan_lines
 
     loaded = _load(inventory)
     p = build_plan(loaded.inventory, _when(at))
-    problems = locate(validate_plan(p, loaded.source), loaded.lines, loaded.source)
+    found = validate_plan(p, loaded.source) + shaper_problems(loaded.inventory, loaded.source)
+    problems = locate(found, loaded.lines, loaded.source)
     if as_json:
         _emit({"nodes": [_node(n) for n in p.nodes()], "problems": [str(x) for x in problems]})
     else:

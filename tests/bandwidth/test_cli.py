@@ -44,6 +44,25 @@ def test_plan_prints_the_tree_and_exits_1_on_an_invalid_plan(inv_copy: Path) -> 
     assert "above the uplink capacity 100 Mbps" in bad.output
 
 
+def test_plan_refuses_tree_mode_on_a_cisco_shaper_at_its_inventory_line(inv_copy: Path) -> None:
+    text = inv_copy.read_text().replace(
+        "  - {device: core1, lan_interface: ether2, wan_interface: ether1}",
+        "  - {device: core1, lan_interface: ether2, wan_interface: ether1, mode: tree}\n"
+        "  - {device: dist1, lan_interface: GigabitEthernet1/0/2,"
+        " wan_interface: GigabitEthernet1/0/1, mode: tree}",
+    )
+    inv_copy.write_text(text)
+    line = text.splitlines().index(
+        "  - {device: dist1, lan_interface: GigabitEthernet1/0/2,"
+        " wan_interface: GigabitEthernet1/0/1, mode: tree}"
+    )
+    res = _run(["bandwidth", "plan", "-i", str(inv_copy)])
+    assert res.exit_code == 1
+    assert f"inventory.yaml:{line + 1} shapers[1].mode:" in res.output
+    assert "mode 'tree' exists only on mikrotik_routeros; dist1 is cisco_ios" in res.output
+    assert "shapers[0]" not in res.output  # tree mode on the MikroTik is fine
+
+
 def test_shares_with_a_demand_file_as_json(inv_copy: Path, tmp_path: Path) -> None:
     demand = tmp_path / "demand.yaml"
     demand.write_text("diskominfo: {down: 500}\nrsud: {down: 10}\nkec-utara: {down: 500}\n")

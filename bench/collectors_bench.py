@@ -164,7 +164,7 @@ def bench_throughput(devices: int, cycles: int, sequential_sample: int) -> dict[
                 username="netops",
                 password=PASSWORD,
             ) as c:
-                routeros.parse_counters_table(d.hostname, c.send_command(routeros.CMD_COUNTERS))
+                routeros.parse_counters_detail(d.hostname, c.send_command(routeros.CMD_COUNTERS))
             seq_times.append(time.perf_counter() - t0)
         seq_rate = 1 / statistics.median(seq_times)
         poller = Poller(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from netops.inventory.findings import Findings, suggest
-from netops.inventory.schema import Inventory, LinkEnd
+from netops.inventory.schema import Inventory, LinkEnd, Platform, ShaperMode
 from netops.inventory.yamlmap import PathKey
 
 
@@ -210,3 +210,35 @@ def check_shaper_duplicates(inv: Inventory, found: Findings) -> None:
             )
         else:
             seen[key] = ("shapers", i)
+
+
+# Renderings each platform has: MikroTik simple queues or queue tree + mangle; Cisco MQC and
+# Linux tc have one rendering each, which ``mode: simple`` stands for.
+SHAPER_MODES: dict[Platform, frozenset[ShaperMode]] = {
+    Platform.MIKROTIK_ROUTEROS: frozenset({ShaperMode.SIMPLE, ShaperMode.TREE}),
+}
+
+
+def shaper_mode_error(mode: ShaperMode, device: str, platform: Platform) -> str | None:
+    """Why ``mode`` cannot run on ``device`` (a ``platform``), or None when it can, e.g.
+    ``"mode 'tree' exists only on mikrotik_routeros; dist1 is cisco_ios: use mode: simple"``."""
+    if mode in SHAPER_MODES.get(platform, frozenset({ShaperMode.SIMPLE})):
+        return None
+    where = ", ".join(sorted(p.value for p, modes in SHAPER_MODES.items() if mode in modes))
+    return (
+        f"mode {mode.value!r} exists only on {where}; {device} is {platform.value}: "
+        "use mode: simple"
+    )
+
+
+def check_shaper_modes(inv: Inventory, found: Findings) -> None:
+    """A shaper's ``mode`` must be one its device's platform has (``tree`` only on MikroTik).
+    A shaper on an unknown device is reported by :func:`check_references` alone."""
+    platforms: dict[str, Platform] = {}
+    for d in inv.devices:
+        platforms.setdefault(d.hostname, d.platform)
+    for i, s in enumerate(inv.shapers):
+        platform = platforms.get(s.device)
+        message = shaper_mode_error(s.mode, s.device, platform) if platform else None
+        if message is not None:
+            found.error(("shapers", i, "mode"), message)

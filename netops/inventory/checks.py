@@ -19,6 +19,7 @@ from netops.inventory.check_refs import (
     check_links,
     check_references,
     check_shaper_duplicates,
+    check_shaper_modes,
 )
 from netops.inventory.findings import Findings
 from netops.inventory.schema import Inventory
@@ -32,6 +33,7 @@ def cross_check(inv: Inventory, name: str, lines: LineMap) -> list[Problem]:
     check_references(inv, found, interfaces)
     check_links(inv, found, interfaces)
     check_shaper_duplicates(inv, found)
+    check_shaper_modes(inv, found)
     check_subnets(inv, found)
     check_groups(inv, found)
     check_boosts(inv, found)

@@ -12,6 +12,12 @@ Database fixtures for every component (collectors, bandwidth, web UI):
   tables exist once your revision (down_revision "0001") is in ``netops/migrations/versions``.
 - ``session``: a ``Session`` on ``engine``; closed (uncommitted work rolled back) after the test.
 - ``sqlite_url``: like ``db_url`` but SQLite only, for tests that need no second backend.
+- ``sqlite_engine``: an engine on ``sqlite_url`` upgraded to every head, disposed afterwards
+  (the collectors' lab tests write a cycle to it the way a deployment's embedded SQLite would).
+- ``mini_copy``: a private copy of tests/fixtures/mini-inventory.yaml in ``tmp_path`` (named
+  ``inventory.yaml``) for tests that edit the file or let a command write to it.
+
+Plain helpers (paths, netmiko sessions to lab devices, bounded waits) are in ``tests/helpers.py``.
 
 Example::
 
@@ -81,6 +87,29 @@ def _pg_admin(user: str, sql: str) -> None:
 def sqlite_url(tmp_path: Path) -> str:
     """URL of a fresh SQLite file in this test's temporary directory."""
     return f"sqlite:///{tmp_path / 'netops.db'}"
+
+
+@pytest.fixture
+def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
+    """An engine on a fresh SQLite file with the schema upgraded to every Alembic head."""
+    from netops.storage.db import make_engine, upgrade
+
+    eng = make_engine(sqlite_url)
+    try:
+        upgrade(eng)
+        yield eng
+    finally:
+        eng.dispose()
+
+
+@pytest.fixture
+def mini_copy(tmp_path: Path) -> Path:
+    """A copy of the mini inventory at ``tmp_path / "inventory.yaml"``."""
+    from tests.helpers import MINI
+
+    path = tmp_path / "inventory.yaml"
+    path.write_text(MINI.read_text(encoding="utf-8"), encoding="utf-8")
+    return path
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

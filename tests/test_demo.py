@@ -15,9 +15,7 @@ from netops.inventory.loader import load_inventory
 from netops.storage.bandwidth_tables import BandwidthPush
 from netops.storage.db import make_engine, session_factory
 from netops.storage.telemetry import device_status, latest_interface_rates, latest_neighbors
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "inventory.yaml"
+from tests.helpers import SAMPLE
 
 
 @pytest.mark.slow

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,8 +10,8 @@ import pytest
 from netops.bandwidth.plan import BandwidthPlan, build_plan
 from netops.inventory.loader import LoadedInventory, load_inventory
 from netops.inventory.schema import Inventory
+from tests.helpers import MINI
 
-MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini-inventory.yaml"
 # Before any boost in the mini inventory (the PPDB boost runs 2026-06-01..08).
 BEFORE_BOOSTS = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 

@@ -3,6 +3,7 @@ and reading a lab device's queue state directly (no SSH) to check what really ar
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,9 @@ from netops.bandwidth.service import BandwidthContext
 from netops.inventory.schema import Inventory, Shaper
 from netops.secrets import SecretStore
 from netops.settings import Settings
+
+AT = datetime(2026, 1, 15, 2, 0, tzinfo=UTC)  # 10:00 WITA on a Thursday: office peak
+PEAK_S = datetime(2026, 1, 15, 2, 30, tzinfo=UTC).timestamp()
 
 SHAPERS = {
     "core1": Shaper(device="core1", lan_interface="ether2", wan_interface="ether1"),
@@ -63,3 +67,20 @@ def ros_mangle(lab: Any, hostname: str) -> list[dict[str, str]]:
     return [
         {**i.values, "comment": i.comment, "disabled": str(i.disabled)} for i in cfg.mangle.items
     ]
+
+
+def lowered(inv: Inventory, code: str, down_mbps: float) -> Inventory:
+    """``inv`` with agency ``code`` capped at ``down_mbps`` down (and guaranteed 10 Mbit/s)."""
+    agencies = tuple(
+        a.model_copy(
+            update={
+                "quota": a.quota.model_copy(
+                    update={"maximum_down_mbps": down_mbps, "guaranteed_down_mbps": 10}
+                )
+            }
+        )
+        if a.code == code
+        else a
+        for a in inv.agencies
+    )
+    return inv.model_copy(update={"agencies": agencies})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -13,16 +12,6 @@ from click.testing import CliRunner
 from netops.cli.main import cli
 from netops.endpoints import save_endpoints
 from netops.inventory.loader import load_inventory
-
-from .conftest import MINI
-
-
-@pytest.fixture
-def inv_copy(tmp_path: Path) -> Path:
-    dst = tmp_path / "inventory.yaml"
-    shutil.copy(MINI, dst)
-    return dst
-
 
 SUMMARY = (
     "core1: 12 changes: add uplink, 2 groups (opd, kecamatan), "
@@ -34,36 +23,36 @@ def _run(args: list[str], env: dict[str, str] | None = None) -> Any:
     return CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
 
 
-def test_plan_prints_the_tree_and_exits_1_on_an_invalid_plan(inv_copy: Path) -> None:
-    ok = _run(["bandwidth", "plan", "-i", str(inv_copy)])
+def test_plan_prints_the_tree_and_exits_1_on_an_invalid_plan(mini_copy: Path) -> None:
+    ok = _run(["bandwidth", "plan", "-i", str(mini_copy)])
     assert ok.exit_code == 0 and "rsud: down 60/180 up 30/80 Mbps prio 1" in ok.output
-    text = inv_copy.read_text().replace("down_mbps: 200", "down_mbps: 100", 1)
-    inv_copy.write_text(text)
-    bad = _run(["bandwidth", "plan", "-i", str(inv_copy)])
+    text = mini_copy.read_text().replace("down_mbps: 200", "down_mbps: 100", 1)
+    mini_copy.write_text(text)
+    bad = _run(["bandwidth", "plan", "-i", str(mini_copy)])
     assert bad.exit_code == 1
     assert "above the uplink capacity 100 Mbps" in bad.output
 
 
-def test_plan_refuses_tree_mode_on_a_cisco_shaper_at_its_inventory_line(inv_copy: Path) -> None:
-    text = inv_copy.read_text().replace(
+def test_plan_refuses_tree_mode_on_a_cisco_shaper_at_its_inventory_line(mini_copy: Path) -> None:
+    text = mini_copy.read_text().replace(
         "  - {device: core1, lan_interface: ether2, wan_interface: ether1}",
         "  - {device: core1, lan_interface: ether2, wan_interface: ether1, mode: tree}\n"
         "  - {device: dist1, lan_interface: GigabitEthernet1/0/2,"
         " wan_interface: GigabitEthernet1/0/1, mode: tree}",
     )
-    inv_copy.write_text(text)
+    mini_copy.write_text(text)
     line = text.splitlines().index(
         "  - {device: dist1, lan_interface: GigabitEthernet1/0/2,"
         " wan_interface: GigabitEthernet1/0/1, mode: tree}"
     )
-    res = _run(["bandwidth", "plan", "-i", str(inv_copy)])
+    res = _run(["bandwidth", "plan", "-i", str(mini_copy)])
     assert res.exit_code == 1
     assert f"inventory.yaml:{line + 1} shapers[1].mode:" in res.output
     assert "mode 'tree' exists only on mikrotik_routeros; dist1 is cisco_ios" in res.output
     assert "shapers[0]" not in res.output  # tree mode on the MikroTik is fine
 
 
-def test_shares_with_a_demand_file_as_json(inv_copy: Path, tmp_path: Path) -> None:
+def test_shares_with_a_demand_file_as_json(mini_copy: Path, tmp_path: Path) -> None:
     demand = tmp_path / "demand.yaml"
     demand.write_text("diskominfo: {down: 500}\nrsud: {down: 10}\nkec-utara: {down: 500}\n")
     res = _run(
@@ -71,7 +60,7 @@ def test_shares_with_a_demand_file_as_json(inv_copy: Path, tmp_path: Path) -> No
             "bandwidth",
             "shares",
             "-i",
-            str(inv_copy),
+            str(mini_copy),
             "--demand",
             str(demand),
             "--at",
@@ -85,8 +74,8 @@ def test_shares_with_a_demand_file_as_json(inv_copy: Path, tmp_path: Path) -> No
     assert now == {"diskominfo": 150, "rsud": 10, "kec-utara": 40}
 
 
-def test_boost_add_keeps_the_file_and_validates(inv_copy: Path) -> None:
-    before = inv_copy.read_text()
+def test_boost_add_keeps_the_file_and_validates(mini_copy: Path) -> None:
+    before = mini_copy.read_text()
     res = _run(
         [
             "bandwidth",
@@ -94,7 +83,7 @@ def test_boost_add_keeps_the_file_and_validates(inv_copy: Path) -> None:
             "add",
             "diskominfo",
             "-i",
-            str(inv_copy),
+            str(mini_copy),
             "--start",
             "2026-07-01T00:00:00+0800",
             "--end",
@@ -106,13 +95,13 @@ def test_boost_add_keeps_the_file_and_validates(inv_copy: Path) -> None:
         ]
     )
     assert res.exit_code == 0, res.output
-    after = inv_copy.read_text()
+    after = mini_copy.read_text()
     # only the diskominfo quota line changed; comments kept
     changed = [
         (a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b
     ]
     assert len(changed) == 1 and "boosts: [{start:" in changed[0][1]
-    boost = load_inventory(inv_copy).inventory.agency("diskominfo").quota.boosts[0]
+    boost = load_inventory(mini_copy).inventory.agency("diskominfo").quota.boosts[0]
     assert boost.maximum_down_mbps == 180 and boost.reason == 'Lomba "Inovasi" #1'
     # block-style quota with an existing boost: appended as a second item
     res2 = _run(
@@ -122,7 +111,7 @@ def test_boost_add_keeps_the_file_and_validates(inv_copy: Path) -> None:
             "add",
             "kec-utara",
             "-i",
-            str(inv_copy),
+            str(mini_copy),
             "--start",
             "2026-08-01T00:00:00+0800",
             "--end",
@@ -132,11 +121,11 @@ def test_boost_add_keeps_the_file_and_validates(inv_copy: Path) -> None:
         ]
     )
     assert res2.exit_code == 0, res2.output
-    assert len(load_inventory(inv_copy).inventory.agency("kec-utara").quota.boosts) == 2
+    assert len(load_inventory(mini_copy).inventory.agency("kec-utara").quota.boosts) == 2
 
 
-def test_invalid_boost_is_refused_and_the_file_left_alone(inv_copy: Path) -> None:
-    before = inv_copy.read_text()
+def test_invalid_boost_is_refused_and_the_file_left_alone(mini_copy: Path) -> None:
+    before = mini_copy.read_text()
     res = _run(
         [
             "bandwidth",
@@ -144,7 +133,7 @@ def test_invalid_boost_is_refused_and_the_file_left_alone(inv_copy: Path) -> Non
             "add",
             "rsud",
             "-i",
-            str(inv_copy),
+            str(mini_copy),
             "--start",
             "2026-07-08T00:00:00+0800",
             "--end",
@@ -155,12 +144,12 @@ def test_invalid_boost_is_refused_and_the_file_left_alone(inv_copy: Path) -> Non
     )
     assert res.exit_code == 1
     assert "before it starts" in res.output and "inventory.yaml:" in res.output
-    assert inv_copy.read_text() == before
+    assert mini_copy.read_text() == before
 
 
 @pytest.mark.lab
 def test_apply_is_a_dry_run_by_default_then_pushes_and_drift_is_clean(
-    lab_factory: Any, mini_inventory: Any, lab_password: str, tmp_path: Path, inv_copy: Path
+    lab_factory: Any, mini_inventory: Any, lab_password: str, tmp_path: Path, mini_copy: Path
 ) -> None:
     lab = lab_factory(mini_inventory)
     save_endpoints(tmp_path / "lab-map.json", lab.endpoints)
@@ -170,7 +159,7 @@ def test_apply_is_a_dry_run_by_default_then_pushes_and_drift_is_clean(
         "NETOPS_LOOPBACK_ONLY": "1",
         "NETOPS_LAB_PASSWORD": lab_password,
     }
-    inv = ["-i", str(inv_copy), "--at", "2026-01-15"]
+    inv = ["-i", str(mini_copy), "--at", "2026-01-15"]
     dry = _run(["bandwidth", "apply", "core1", *inv], env)
     assert dry.exit_code == 0, dry.output
     lines = dry.output.splitlines()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,18 +13,21 @@ from netops.bandwidth.jobs import bandwidth_jobs, run_boosts
 from netops.endpoints import save_endpoints
 from netops.settings import Settings
 
-from .conftest import MINI
 from .labkit import ros_queues
 
 pytestmark = [pytest.mark.lab, pytest.mark.slow]
 
 
 def test_ppdb_boost_is_pushed_when_it_starts_and_removed_when_it_ends(
-    lab_factory: Any, mini_inventory: Any, lab_password: str, tmp_path: Path, sqlite_url: str
+    lab_factory: Any,
+    mini_inventory: Any,
+    lab_password: str,
+    tmp_path: Path,
+    sqlite_url: str,
+    mini_copy: Path,
 ) -> None:
     lab = lab_factory(mini_inventory)
-    inv = tmp_path / "inventory.yaml"
-    shutil.copy(MINI, inv)
+    inv = mini_copy
     save_endpoints(tmp_path / "lab-map.json", lab.endpoints)
     settings = Settings(
         data_dir=tmp_path,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,28 +15,11 @@ from netops.bandwidth.service import apply_device, check_drift, diff_device
 from netops.inventory.schema import Inventory
 from netops.secrets import SecretStore
 from netops.storage.bandwidth_tables import BandwidthPush, DriftReport
+from tests.helpers import send_to
 
-from .labkit import context, ros_queues, with_shapers
+from .labkit import AT, PEAK_S, context, lowered, ros_queues, with_shapers
 
 pytestmark = [pytest.mark.lab]
-AT = datetime(2026, 1, 15, 2, 0, tzinfo=UTC)  # 10:00 WITA on a Thursday: office peak
-PEAK_S = datetime(2026, 1, 15, 2, 30, tzinfo=UTC).timestamp()
-
-
-def _lowered(inv: Inventory, code: str, down_mbps: float) -> Inventory:
-    agencies = tuple(
-        a.model_copy(
-            update={
-                "quota": a.quota.model_copy(
-                    update={"maximum_down_mbps": down_mbps, "guaranteed_down_mbps": 10}
-                )
-            }
-        )
-        if a.code == code
-        else a
-        for a in inv.agencies
-    )
-    return inv.model_copy(update={"agencies": agencies})
 
 
 def test_mikrotik_dry_run_changes_nothing_then_apply_reads_back_in_sync(
@@ -77,7 +59,7 @@ def test_lab_rates_follow_the_new_limit_after_apply(
     lab = lab_factory(mini_inventory)
     before = lab.traffic.agency_rates(PEAK_S)["rsud"][0]
     assert before > 40e6  # unshaped, rsud wants most of its 180 Mbit/s at 10:30 WITA
-    inv = _lowered(with_shapers(mini_inventory, "core1"), "rsud", 25)
+    inv = lowered(with_shapers(mini_inventory, "core1"), "rsud", 25)
     ctx = context(inv, lab, lab_secrets, tmp_path)
     try:
         assert apply_device(ctx, "core1", dry_run=False, at=AT).result == "applied"
@@ -92,7 +74,7 @@ def test_cisco_apply_reads_back_and_shapes_the_lab(
     lab_factory: Any, mini_inventory: Inventory, lab_secrets: SecretStore, tmp_path: Path
 ) -> None:
     lab = lab_factory(mini_inventory)
-    inv = _lowered(with_shapers(mini_inventory, "dist1"), "rsud", 30)
+    inv = lowered(with_shapers(mini_inventory, "dist1"), "rsud", 30)
     ctx = context(inv, lab, lab_secrets, tmp_path)
     try:
         res = apply_device(ctx, "dist1", dry_run=False, at=AT)
@@ -104,23 +86,6 @@ def test_cisco_apply_reads_back_and_shapes_the_lab(
     cfg = lab.runtime("dist1").personality.config
     assert cfg.service_policies["GigabitEthernet1/0/2"]["output"] == "NX-DOWN"
     assert set(cfg.policy_maps["NX-UP"]) == {"NX-diskominfo-UP", "NX-rsud-UP", "NX-kec-utara-UP"}
-
-
-def _ssh_ros(lab: Any, password: str, *commands: str) -> list[str]:
-    from netmiko import ConnectHandler
-
-    ep = lab.endpoints["core1"]
-    conn = ConnectHandler(
-        device_type="mikrotik_routeros",
-        host=ep.host,
-        port=ep.port,
-        username="netops",
-        password=password,
-    )
-    try:
-        return [conn.send_command(c) for c in commands]
-    finally:
-        conn.disconnect()
 
 
 def test_mikrotik_refusal_mid_apply_rolls_back_to_the_previous_queues(
@@ -137,8 +102,9 @@ def test_mikrotik_refusal_mid_apply_rolls_back_to_the_previous_queues(
     try:
         assert apply_device(ctx, "core1", dry_run=False, at=AT).result == "applied"
         # Someone left a disabled queue with the name the next plan needs: RouterOS refuses the add.
-        _ssh_ros(
+        send_to(
             lab,
+            "core1",
             lab_password,
             "/queue simple add name=nx-a-dinas-baru target=10.99.0.0/24 disabled=yes",
         )
@@ -207,8 +173,9 @@ def test_drift_report_after_hand_edit_on_the_router(
     ctx = context(inv, lab, lab_secrets, tmp_path, engine)
     try:
         assert apply_device(ctx, "core1", dry_run=False, at=AT).result == "applied"
-        _ssh_ros(
+        send_to(
             lab,
+            "core1",
             lab_password,
             '/queue simple set [find name="nx-a-rsud"] max-limit=10M/20M',
             '/queue simple remove [find name="nx-a-kec-utara"]',
@@ -232,7 +199,7 @@ def test_linux_tc_apply_reads_back_and_shapes_the_lab(
     lab_factory: Any, mini_inventory: Inventory, lab_secrets: SecretStore, tmp_path: Path
 ) -> None:
     lab = lab_factory(mini_inventory)
-    inv = _lowered(with_shapers(mini_inventory, "rsud-gw"), "rsud", 35)
+    inv = lowered(with_shapers(mini_inventory, "rsud-gw"), "rsud", 35)
     ctx = context(inv, lab, lab_secrets, tmp_path)
     try:
         assert apply_device(ctx, "rsud-gw", at=AT).result == "dry-run"
@@ -243,7 +210,7 @@ def test_linux_tc_apply_reads_back_and_shapes_the_lab(
         # a second push finds nothing to do
         assert apply_device(ctx, "rsud-gw", dry_run=False, at=AT).result == "no-change"
         # a changed plan rebuilds the download tree: delete, then build again
-        inv2 = _lowered(inv, "rsud", 45)
+        inv2 = lowered(inv, "rsud", 45)
         ctx.inventory = inv2
         res2 = apply_device(ctx, "rsud-gw", dry_run=False, at=AT)
         assert res2.result == "applied" and res2.commands[0] == "tc qdisc del dev eth1 root"
@@ -256,7 +223,7 @@ def test_linux_tc_refusal_mid_apply_restores_and_verifies_the_previous_classes(
     lab_factory: Any, mini_inventory: Inventory, lab_secrets: SecretStore, tmp_path: Path
 ) -> None:
     lab = lab_factory(mini_inventory)
-    inv = _lowered(with_shapers(mini_inventory, "rsud-gw"), "rsud", 35)
+    inv = lowered(with_shapers(mini_inventory, "rsud-gw"), "rsud", 35)
     ctx = context(inv, lab, lab_secrets, tmp_path)
     io = ctx.io("rsud-gw")
     try:

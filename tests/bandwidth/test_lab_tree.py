@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,45 +16,21 @@ from netops.bandwidth.service import apply_device, check_drift, diff_device
 from netops.inventory.schema import Inventory
 from netops.secrets import SecretStore
 from netops.storage.bandwidth_tables import BandwidthPush
+from tests.helpers import send_to
 
-from .labkit import context, ros_mangle, ros_queues, ros_tree, tree_shaper, with_shapers
+from .labkit import (
+    AT,
+    PEAK_S,
+    context,
+    lowered,
+    ros_mangle,
+    ros_queues,
+    ros_tree,
+    tree_shaper,
+    with_shapers,
+)
 
 pytestmark = [pytest.mark.lab]
-AT = datetime(2026, 1, 15, 2, 0, tzinfo=UTC)  # 10:00 WITA on a Thursday: office peak
-PEAK_S = datetime(2026, 1, 15, 2, 30, tzinfo=UTC).timestamp()
-
-
-def _lowered(inv: Inventory, code: str, down_mbps: float) -> Inventory:
-    agencies = tuple(
-        a.model_copy(
-            update={
-                "quota": a.quota.model_copy(
-                    update={"maximum_down_mbps": down_mbps, "guaranteed_down_mbps": 10}
-                )
-            }
-        )
-        if a.code == code
-        else a
-        for a in inv.agencies
-    )
-    return inv.model_copy(update={"agencies": agencies})
-
-
-def _ssh_ros(lab: Any, password: str, *commands: str) -> list[str]:
-    from netmiko import ConnectHandler
-
-    ep = lab.endpoints["core1"]
-    conn = ConnectHandler(
-        device_type="mikrotik_routeros",
-        host=ep.host,
-        port=ep.port,
-        username="netops",
-        password=password,
-    )
-    try:
-        return [conn.send_command(c) for c in commands]
-    finally:
-        conn.disconnect()
 
 
 def test_tree_mode_apply_reads_back_in_sync_and_caps_the_lab_at_the_leaf_max_limit(
@@ -68,7 +43,7 @@ def test_tree_mode_apply_reads_back_in_sync_and_caps_the_lab_at_the_leaf_max_lim
     lab = lab_factory(mini_inventory)
     before = lab.traffic.agency_rates(PEAK_S)["rsud"][0]
     assert before > 40e6  # unshaped, rsud wants most of its 180 Mbit/s at 10:30 WITA
-    inv = _lowered(tree_shaper(mini_inventory), "rsud", 25)
+    inv = lowered(tree_shaper(mini_inventory), "rsud", 25)
     ctx = context(inv, lab, lab_secrets, tmp_path, engine)
     try:
         dry = apply_device(ctx, "core1", at=AT, actor="tester")
@@ -130,7 +105,7 @@ def test_switching_back_from_tree_to_simple_removes_the_tree_and_its_marks(
     tmp_path: Path,
 ) -> None:
     lab = lab_factory(mini_inventory)
-    _ssh_ros(lab, lab_password, "/queue tree add name=tamu parent=ether2 max-limit=1M")
+    send_to(lab, "core1", lab_password, "/queue tree add name=tamu parent=ether2 max-limit=1M")
     ctx = context(tree_shaper(mini_inventory), lab, lab_secrets, tmp_path)
     try:
         assert apply_device(ctx, "core1", dry_run=False, at=AT).result == "applied"
@@ -160,8 +135,9 @@ def test_tree_mode_drift_after_hand_edits_names_queues_and_marks(
     ctx = context(tree_shaper(mini_inventory), lab, lab_secrets, tmp_path, engine)
     try:
         assert apply_device(ctx, "core1", dry_run=False, at=AT).result == "applied"
-        _ssh_ros(
+        send_to(
             lab,
+            "core1",
             lab_password,
             '/queue tree set [find name="nx-a-rsud-down"] max-limit=20M',
             '/ip firewall mangle remove [find where new-packet-mark="nx-a-kec-utara-up"]',
@@ -199,8 +175,9 @@ def test_tree_mode_refusal_mid_apply_rolls_back_queues_and_marks(
         assert apply_device(ctx, "core1", dry_run=False, at=AT).result == "applied"
         # A disabled queue holds the name the next plan needs: RouterOS refuses that add, after
         # the new agency's mangle rules and rsud's change were already accepted.
-        _ssh_ros(
+        send_to(
             lab,
+            "core1",
             lab_password,
             "/queue tree add name=nx-a-dinas-baru-down parent=ether2 disabled=yes",
         )

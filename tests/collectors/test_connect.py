@@ -15,8 +15,7 @@ from netops.errors import DeviceUnreachable
 from netops.inventory.loader import load_inventory
 from netops.secrets import SecretStore
 from netops.settings import Settings
-
-FIXTURE = Path(__file__).parents[1] / "fixtures" / "mini-inventory.yaml"
+from tests.helpers import MINI
 
 
 @pytest.fixture
@@ -30,7 +29,7 @@ def secrets() -> SecretStore:
 
 
 def _core1():  # type: ignore[no-untyped-def]
-    inv = load_inventory(FIXTURE).inventory
+    inv = load_inventory(MINI).inventory
     return inv.device("core1"), inv.credentials[0]
 
 

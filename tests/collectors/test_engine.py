@@ -7,6 +7,7 @@ are shown over real SSH against the lab in test_lab_integration.py.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,16 +29,23 @@ from netops.errors import AuthenticationFailed, CommandTimeout
 from netops.inventory.loader import load_inventory
 from netops.secrets import SecretStore
 from netops.settings import Settings
-
-FIXTURE = Path(__file__).parents[1] / "fixtures" / "mini-inventory.yaml"
+from tests.helpers import MINI
 
 
 class FakeDevice(Collector):
     """Counters grow 1 MB per call; ``behaviour`` scripts failures per call number."""
 
-    def __init__(self, name: str, ifaces: list[str], script: list[str]) -> None:
+    def __init__(
+        self,
+        name: str,
+        ifaces: list[str],
+        script: list[str],
+        hang: Callable[[], None] | None = None,
+    ) -> None:
         self.name, self.ifaces, self.script = name, ifaces, script
+        self.hang = hang or (lambda: time.sleep(1.0))
         self.calls = 0
+        self.answered = 0  # get_counters calls that returned data
         self.closed = False
 
     def _step(self) -> str:
@@ -49,11 +57,12 @@ class FakeDevice(Collector):
         if step == "timeout":
             raise CommandTimeout(self.name, "no prompt")
         if step == "hang":
-            time.sleep(1.0)
+            self.hang()
             raise CommandTimeout(self.name, "no prompt while running '/interface print'")
         if step == "auth":
             raise AuthenticationFailed(self.name, "refused")
         names = self.ifaces[:-1] if step == "truncated" else self.ifaces
+        self.answered += 1
         return [InterfaceCounters(n, self.calls * 10**6, 0, 1, 1, 0, 0) for n in names]
 
     def get_facts(self) -> Facts:
@@ -75,8 +84,13 @@ class FakeDevice(Collector):
         self.closed = True
 
 
-def make_poller(tmp_path: Path, scripts: dict[str, list[str]], **kw: Any) -> tuple[Poller, dict]:
-    inv = load_inventory(FIXTURE).inventory
+def make_poller(
+    tmp_path: Path,
+    scripts: dict[str, list[str]],
+    hang: Callable[[], None] | None = None,
+    **kw: Any,
+) -> tuple[Poller, dict]:
+    inv = load_inventory(MINI).inventory
     fakes: dict[str, FakeDevice] = {}
     connects: dict[str, int] = {}
 
@@ -89,7 +103,7 @@ def make_poller(tmp_path: Path, scripts: dict[str, list[str]], **kw: Any) -> tup
 
         def build(conn: Any, d: Any) -> Collector:
             fake = FakeDevice(
-                d.hostname, [i.name for i in d.interfaces], scripts.get(d.hostname, [])
+                d.hostname, [i.name for i in d.interfaces], scripts.get(d.hostname, []), hang
             )
             fakes[d.hostname] = fake
             return fake
@@ -110,12 +124,28 @@ def make_poller(tmp_path: Path, scripts: dict[str, list[str]], **kw: Any) -> tup
 
 
 def test_one_hanging_device_does_not_delay_the_others(tmp_path: Path) -> None:
-    poller, _ = make_poller(tmp_path, {"core1": ["hang", "hang", "hang"]})
+    # core1 hangs until every other device has answered (or 10 s pass): the others can only
+    # answer meanwhile if the engine polls them while core1 is stuck.  No clock is compared.
+    others = {"dist1", "rsud-gw", "ptp-utara"}
+    answered_while_hanging: list[set[str]] = []
+
+    def hang() -> None:
+        def answered() -> set[str]:
+            fakes = seen["fakes"]  # bound below, read when core1 hangs
+            return {n for n in others if n in fakes and fakes[n].answered}
+
+        deadline = time.monotonic() + 10
+        while answered() != others and time.monotonic() < deadline:
+            time.sleep(0.01)
+        answered_while_hanging.append(answered())
+
+    poller, seen = make_poller(tmp_path, {"core1": ["hang", "hang", "hang"]}, hang=hang)
     report = poller.poll(["counters"])
     by = {r.device: r for r in report.results}
     assert not by["core1"].ok and by["core1"].error_kind == "CommandTimeout"
-    for name in ("dist1", "rsud-gw", "ptp-utara"):
-        assert by[name].ok and by[name].duration_s < 0.5
+    assert answered_while_hanging and answered_while_hanging[0] == others
+    for name in others:
+        assert by[name].ok, by[name].error
     poller.close()
 
 

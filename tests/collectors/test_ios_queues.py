@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ipaddress
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -227,20 +226,10 @@ def _entry(code: str, direction: str) -> Any:
 # -- over real SSH against the lab -----------------------------------------------------------
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Engine]:
-    from netops.storage.db import make_engine, upgrade
-
-    engine = make_engine(f"sqlite:///{tmp_path / 'netops.db'}")
-    upgrade(engine)
-    yield engine
-    engine.dispose()
-
-
 @pytest.mark.lab
 @pytest.mark.slow
 def test_cisco_shaper_classes_are_polled_stored_and_read_back_per_agency_by_usage(
-    lab_factory: Any, mini_inventory: Any, lab_secrets: Any, db: Engine, tmp_path: Path
+    lab_factory: Any, mini_inventory: Any, lab_secrets: Any, sqlite_engine: Engine, tmp_path: Path
 ) -> None:
     from collectors.engine import Poller
     from netops.bandwidth.service import apply_device
@@ -250,11 +239,14 @@ def test_cisco_shaper_classes_are_polled_stored_and_read_back_per_agency_by_usag
 
     inv = with_shapers(mini_inventory, "dist1")
     lab = lab_factory(inv)
-    ctx = context(inv, lab, lab_secrets, tmp_path, engine=db)
-    result = apply_device(ctx, "dist1", dry_run=False)
+    ctx = context(inv, lab, lab_secrets, tmp_path, engine=sqlite_engine)
+    try:
+        result = apply_device(ctx, "dist1", dry_run=False)
+    finally:
+        ctx.close()  # the push's own SSH session; the poller opens its own
     assert result.ok, result
     settings = Settings(data_dir=tmp_path, loopback_only=True, device_timeout_s=5, poll_workers=2)
-    poller = Poller(inv, settings, lab_secrets, lab.endpoints, engine=db, retries=1)
+    poller = Poller(inv, settings, lab_secrets, lab.endpoints, engine=sqlite_engine, retries=1)
     try:
         first = poller.poll(["queues"])
         time.sleep(1.2)
@@ -262,7 +254,7 @@ def test_cisco_shaper_classes_are_polled_stored_and_read_back_per_agency_by_usag
     finally:
         poller.close()
     assert not first.failed and not second.failed, [r.error for r in first.failed + second.failed]
-    with db.connect() as conn:
+    with sqlite_engine.connect() as conn:
         rows = conn.execute(select(QueueSample).where(QueueSample.device == "dist1")).all()
     latest = {r.queue_name: r for r in rows}
     agencies = [a for a in ctx.plan().agencies if a.subnets]
@@ -296,7 +288,7 @@ def test_cisco_shaper_classes_are_polled_stored_and_read_back_per_agency_by_usag
 
     from netops.bandwidth.measured import measured_series
 
-    with Session(db) as session:
+    with Session(sqlite_engine) as session:
         measured = measured_series(
             session, inv, ctx.plan(), datetime(2000, 1, 1, tzinfo=UTC), datetime.now(UTC)
         )

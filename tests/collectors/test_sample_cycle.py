@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets as _secrets
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,6 @@ from netops.inventory.loader import load_inventory
 from netops.inventory.schema import Inventory, Platform
 from netops.secrets import SecretStore
 from netops.settings import Settings
-from netops.storage.db import make_engine, upgrade
 from netops.storage.telemetry import (
     FactsSnapshot,
     InterfaceSample,
@@ -37,10 +36,10 @@ from netops.storage.telemetry import (
     QueueSample,
     config_versions,
 )
+from tests.helpers import SAMPLE
 
 pytestmark = [pytest.mark.lab, pytest.mark.slow]
 
-SAMPLE = Path(__file__).resolve().parents[2] / "inventory.yaml"
 SHAPER = "core-dc"
 
 
@@ -58,14 +57,6 @@ def sample_secrets(sample: Inventory, monkeypatch: pytest.MonkeyPatch) -> Secret
     return SecretStore({ref: "lab-" + _secrets.token_urlsafe(12) for ref in refs}, {})
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'netops.db'}")
-    upgrade(engine)
-    yield engine
-    engine.dispose()
-
-
 def _canonical(device: str, interface: str, inventory: Inventory) -> str:
     """The inventory's spelling of an interface name a device reported (IOS abbreviates)."""
     names = [i.name for i in inventory.device(device).interfaces]
@@ -76,7 +67,7 @@ def test_full_cycle_over_the_sample_inventory_stores_everything_for_every_device
     sample: Inventory,
     sample_secrets: SecretStore,
     lab_factory: Callable[..., Any],
-    db: Engine,
+    sqlite_engine: Engine,
     tmp_path: Path,
 ) -> None:
     lab = lab_factory(sample, secrets=sample_secrets)
@@ -89,11 +80,15 @@ def test_full_cycle_over_the_sample_inventory_stores_everything_for_every_device
         poll_workers=24,
         known_hosts=tmp_path / "known_hosts",
     )
-    ctx = BandwidthContext(sample, settings, sample_secrets, engine=db, endpoints=lab.endpoints)
+    ctx = BandwidthContext(
+        sample, settings, sample_secrets, engine=sqlite_engine, endpoints=lab.endpoints
+    )
     pushed = apply_device(ctx, SHAPER, dry_run=False, actor="test")
     assert pushed.ok, pushed
 
-    poller = Poller(sample, settings, sample_secrets, lab.endpoints, engine=db, retries=1)
+    poller = Poller(
+        sample, settings, sample_secrets, lab.endpoints, engine=sqlite_engine, retries=1
+    )
     try:
         first = poller.poll(["all"])
         time.sleep(1.5)
@@ -105,7 +100,7 @@ def test_full_cycle_over_the_sample_inventory_stores_everything_for_every_device
 
     devices = {d.hostname: d for d in sample.devices}
     assert len(devices) == 72 and {d.platform for d in devices.values()} == set(Platform)
-    with db.connect() as conn:
+    with sqlite_engine.connect() as conn:
         facts = {r.device: r for r in conn.execute(select(FactsSnapshot))}
         samples = list(conn.execute(select(InterfaceSample)))
         neighbours = list(conn.execute(select(NeighborObservation)))
@@ -148,7 +143,7 @@ def test_full_cycle_over_the_sample_inventory_stores_everything_for_every_device
     assert not missing, missing
 
     # configuration backups
-    with Session(db) as session:
+    with Session(sqlite_engine) as session:
         no_backup = [n for n in devices if len(config_versions(session, n)) != 1]
     assert not no_backup, no_backup
 

@@ -7,14 +7,11 @@ changes under it), ``doc.line(needle)`` is the 1-based line of the first line co
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from netops.errors import InventoryError
 from netops.inventory import LoadedInventory, load_inventory_text
-
-MINI = Path(__file__).resolve().parent.parent / "fixtures" / "mini-inventory.yaml"
+from tests.helpers import MINI
 
 
 class Doc:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 
 from netops.cli.main import cli
-
-MINI = Path(__file__).resolve().parent.parent / "fixtures" / "mini-inventory.yaml"
+from tests.helpers import edit_file, line_of
 
 
 @pytest.fixture
@@ -26,35 +26,17 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result
     return invoke
 
 
-@pytest.fixture
-def inv_file(tmp_path: Path) -> Path:
-    path = tmp_path / "inventory.yaml"
-    path.write_text(MINI.read_text(encoding="utf-8"), encoding="utf-8")
-    return path
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
-def _line(path: Path, needle: str) -> int:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return next(i for i, line in enumerate(lines, start=1) if needle in line)
-
-
 # --- check -------------------------------------------------------------------------------------
 
 
-def test_check_valid_inventory_exits_0(run: Callable[..., Result], inv_file: Path) -> None:
-    result = run("inventory", "check", "--inventory", str(inv_file))
+def test_check_valid_inventory_exits_0(run: Callable[..., Result], mini_copy: Path) -> None:
+    result = run("inventory", "check", "--inventory", str(mini_copy))
     assert result.exit_code == 0
-    assert result.stdout == (f"{inv_file}: valid (4 devices, 3 agencies, 3 links, 0 warning(s))\n")
+    assert result.stdout == (f"{mini_copy}: valid (4 devices, 3 agencies, 3 links, 0 warning(s))\n")
 
 
 def test_check_uses_inventory_yaml_in_current_directory_by_default(
-    run: Callable[..., Result], inv_file: Path
+    run: Callable[..., Result], mini_copy: Path
 ) -> None:
     result = run("inventory", "check")
     assert result.exit_code == 0
@@ -62,31 +44,33 @@ def test_check_uses_inventory_yaml_in_current_directory_by_default(
 
 
 def test_check_invalid_inventory_exits_1_and_prints_every_problem(
-    run: Callable[..., Result], inv_file: Path
+    run: Callable[..., Result], mini_copy: Path
 ) -> None:
-    _edit(inv_file, "b: {device: rsud-gw, interface: eth0}", "b: {device: rsud-g, interface: eth0}")
-    _edit(inv_file, "    down_mbps: 200\n", "    down_mbps: 150\n")
-    result = run("inventory", "check", "-i", str(inv_file))
+    edit_file(
+        mini_copy, "b: {device: rsud-gw, interface: eth0}", "b: {device: rsud-g, interface: eth0}"
+    )
+    edit_file(mini_copy, "    down_mbps: 200\n", "    down_mbps: 150\n")
+    result = run("inventory", "check", "-i", str(mini_copy))
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"{inv_file}:{_line(inv_file, '- name: opd')} groups: warning: guaranteed download of "
+        f"{mini_copy}:{line_of(mini_copy, '- name: opd')} groups: warning: guaranteed download of "
         "the groups adds up to 160 Mbit/s (opd 120, kecamatan 40), above the uplinks' "
         "150 Mbit/s (isp-a 150)",
-        f"{inv_file}:{_line(inv_file, 'rsud-g,')} links[1].b.device: unknown device 'rsud-g' "
+        f"{mini_copy}:{line_of(mini_copy, 'rsud-g,')} links[1].b.device: unknown device 'rsud-g' "
         "(did you mean 'rsud-gw'?)",
         "invalid: 1 error(s), 1 warning(s)",
     ]
 
 
 def test_check_warnings_exit_0_but_strict_exits_1(
-    run: Callable[..., Result], inv_file: Path
+    run: Callable[..., Result], mini_copy: Path
 ) -> None:
-    _edit(inv_file, "    down_mbps: 200\n", "    down_mbps: 150\n")
-    relaxed = run("inventory", "check", "-i", str(inv_file))
+    edit_file(mini_copy, "    down_mbps: 200\n", "    down_mbps: 150\n")
+    relaxed = run("inventory", "check", "-i", str(mini_copy))
     assert relaxed.exit_code == 0
     assert "warning: guaranteed download of the groups" in relaxed.stderr
     assert "1 warning(s)" in relaxed.stdout
-    strict = run("inventory", "check", "-i", str(inv_file), "--strict")
+    strict = run("inventory", "check", "-i", str(mini_copy), "--strict")
     assert strict.exit_code == 1
     assert strict.stderr.splitlines()[-1] == "invalid: 0 error(s), 1 warning(s)"
 
@@ -109,18 +93,28 @@ def test_unknown_option_is_a_usage_error(run: Callable[..., Result]) -> None:
     assert run("inventory", "check", "--nope").exit_code == 2
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ("inventory",),
-        ("inventory", "check"),
-        ("inventory", "sync"),
-        ("inventory", "show"),
-        ("db",),
-        ("db", "upgrade"),
-        ("db", "current"),
-    ],
-)
+def _command_paths() -> list[tuple[str, ...]]:
+    """Every group and command reachable from ``netops``, walked through click itself."""
+    found: list[tuple[str, ...]] = []
+
+    def walk(group: click.Group, ctx: click.Context, path: tuple[str, ...]) -> None:
+        for name in group.list_commands(ctx):
+            cmd = group.get_command(ctx, name)
+            assert cmd is not None, f"{' '.join((*path, name))} is listed but does not load"
+            found.append((*path, name))
+            if isinstance(cmd, click.Group):
+                walk(cmd, click.Context(cmd, info_name=name, parent=ctx), (*path, name))
+
+    walk(cli, click.Context(cli, info_name="netops"), ())
+    return found
+
+
+def test_command_walk_reaches_every_documented_group() -> None:
+    groups = {path[0] for path in _command_paths()}
+    assert {"inventory", "db", "lab", "poll", "topology", "bandwidth", "demo"} <= groups
+
+
+@pytest.mark.parametrize("args", _command_paths(), ids=" ".join)
 def test_help_on_every_command(run: Callable[..., Result], args: tuple[str, ...]) -> None:
     result = run(*args, "--help")
     assert result.exit_code == 0
@@ -131,26 +125,26 @@ def test_help_on_every_command(run: Callable[..., Result], args: tuple[str, ...]
 
 
 def test_sync_then_sync_again_prints_no_changes(
-    run: Callable[..., Result], inv_file: Path, db_url: str
+    run: Callable[..., Result], mini_copy: Path, db_url: str
 ) -> None:
-    first = run("inventory", "sync", "-i", str(inv_file), "--database-url", db_url)
+    first = run("inventory", "sync", "-i", str(mini_copy), "--database-url", db_url)
     assert first.exit_code == 0, first.output
     lines = first.stdout.splitlines()
     assert lines[0] == "added (34):"
     assert "  device core1" in lines
     assert lines[-1] == "revision 1: 34 added, 0 changed, 0 retired"
-    second = run("inventory", "sync", "-i", str(inv_file), "--database-url", db_url)
+    second = run("inventory", "sync", "-i", str(mini_copy), "--database-url", db_url)
     assert second.exit_code == 0
     assert second.stdout == "no changes\n"
 
 
 def test_sync_prints_changed_and_retired_with_names(
-    run: Callable[..., Result], inv_file: Path, db_url: str
+    run: Callable[..., Result], mini_copy: Path, db_url: str
 ) -> None:
-    assert run("inventory", "sync", "-i", str(inv_file), "--database-url", db_url).exit_code == 0
-    _edit(inv_file, "      - {name: ether4, speed_mbps: 1000, agency: diskominfo}\n", "")
-    _edit(inv_file, "    model: LHG 5 ac\n", "    model: LHG 5 ac XL\n")
-    result = run("inventory", "sync", "-i", str(inv_file), "--database-url", db_url)
+    assert run("inventory", "sync", "-i", str(mini_copy), "--database-url", db_url).exit_code == 0
+    edit_file(mini_copy, "      - {name: ether4, speed_mbps: 1000, agency: diskominfo}\n", "")
+    edit_file(mini_copy, "    model: LHG 5 ac\n", "    model: LHG 5 ac XL\n")
+    result = run("inventory", "sync", "-i", str(mini_copy), "--database-url", db_url)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "changed (1):",
@@ -162,9 +156,9 @@ def test_sync_prints_changed_and_retired_with_names(
 
 
 def test_sync_brief_prints_counts_by_kind(
-    run: Callable[..., Result], inv_file: Path, db_url: str
+    run: Callable[..., Result], mini_copy: Path, db_url: str
 ) -> None:
-    result = run("inventory", "sync", "--brief", "-i", str(inv_file), "--database-url", db_url)
+    result = run("inventory", "sync", "--brief", "-i", str(mini_copy), "--database-url", db_url)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == (
@@ -175,12 +169,12 @@ def test_sync_brief_prints_counts_by_kind(
 
 
 def test_sync_of_invalid_inventory_exits_1_and_writes_nothing(
-    run: Callable[..., Result], inv_file: Path, db_url: str
+    run: Callable[..., Result], mini_copy: Path, db_url: str
 ) -> None:
-    assert run("inventory", "sync", "-i", str(inv_file), "--database-url", db_url).exit_code == 0
-    _edit(inv_file, "    model: LHG 5 ac\n", "    model: LHG 5 ac XL\n")
-    _edit(inv_file, "    site: kec-utara\n", "    site: kec-utar\n")
-    result = run("inventory", "sync", "-i", str(inv_file), "--database-url", db_url)
+    assert run("inventory", "sync", "-i", str(mini_copy), "--database-url", db_url).exit_code == 0
+    edit_file(mini_copy, "    model: LHG 5 ac\n", "    model: LHG 5 ac XL\n")
+    edit_file(mini_copy, "    site: kec-utara\n", "    site: kec-utar\n")
+    result = run("inventory", "sync", "-i", str(mini_copy), "--database-url", db_url)
     assert result.exit_code == 1
     assert "unknown site 'kec-utar' (did you mean 'kec-utara'?)" in result.stderr
     shown = run("inventory", "show", "device", "ptp-utara", "--database-url", db_url)
@@ -188,12 +182,12 @@ def test_sync_of_invalid_inventory_exits_1_and_writes_nothing(
 
 
 def test_sync_dry_run_writes_nothing(
-    run: Callable[..., Result], inv_file: Path, db_url: str
+    run: Callable[..., Result], mini_copy: Path, db_url: str
 ) -> None:
-    dry = run("inventory", "sync", "-i", str(inv_file), "--database-url", db_url, "--dry-run")
+    dry = run("inventory", "sync", "-i", str(mini_copy), "--database-url", db_url, "--dry-run")
     assert dry.exit_code == 0
     assert dry.stdout.splitlines()[-1] == "dry run: nothing was written"
-    real = run("inventory", "sync", "-i", str(inv_file), "--database-url", db_url)
+    real = run("inventory", "sync", "-i", str(mini_copy), "--database-url", db_url)
     # Everything is added again: the dry run left nothing behind (on PostgreSQL the rolled-back
     # revision still used up its sequence number, so the id is not checked).
     assert real.stdout.splitlines()[0] == "added (34):"
@@ -201,7 +195,7 @@ def test_sync_dry_run_writes_nothing(
 
 
 def test_sync_uses_the_default_sqlite_database(
-    run: Callable[..., Result], inv_file: Path, tmp_path: Path
+    run: Callable[..., Result], mini_copy: Path, tmp_path: Path
 ) -> None:
     assert run("inventory", "sync").exit_code == 0
     assert (tmp_path / "data" / "netops.db").is_file()
@@ -210,8 +204,8 @@ def test_sync_uses_the_default_sqlite_database(
     assert shown.stdout.splitlines()[0] == "agency rsud: RSUD Kabupaten Contoh (rsud)"
 
 
-def test_show_agency_and_device(run: Callable[..., Result], inv_file: Path, db_url: str) -> None:
-    assert run("inventory", "sync", "-i", str(inv_file), "--database-url", db_url).exit_code == 0
+def test_show_agency_and_device(run: Callable[..., Result], mini_copy: Path, db_url: str) -> None:
+    assert run("inventory", "sync", "-i", str(mini_copy), "--database-url", db_url).exit_code == 0
     agency = run("inventory", "show", "agency", "kec-utara", "--database-url", db_url)
     assert agency.exit_code == 0
     assert agency.stdout.splitlines() == [
@@ -241,17 +235,19 @@ def test_show_agency_and_device(run: Callable[..., Result], inv_file: Path, db_u
 
 
 def test_show_retired_device_says_since_when(
-    run: Callable[..., Result], inv_file: Path, sqlite_url: str
+    run: Callable[..., Result], mini_copy: Path, sqlite_url: str
 ) -> None:
     assert (
-        run("inventory", "sync", "-i", str(inv_file), "--database-url", sqlite_url).exit_code == 0
+        run("inventory", "sync", "-i", str(mini_copy), "--database-url", sqlite_url).exit_code == 0
     )
-    text = inv_file.read_text(encoding="utf-8")
+    text = mini_copy.read_text(encoding="utf-8")
     start, end = text.index("  - hostname: ptp-utara"), text.index("\nlinks:") + 1
     text = text[:start] + text[end:]
-    inv_file.write_text(text.replace("  - {a: {device: core1, interface: ether3}", "  # "), "utf-8")
+    mini_copy.write_text(
+        text.replace("  - {a: {device: core1, interface: ether3}", "  # "), "utf-8"
+    )
     assert (
-        run("inventory", "sync", "-i", str(inv_file), "--database-url", sqlite_url).exit_code == 0
+        run("inventory", "sync", "-i", str(mini_copy), "--database-url", sqlite_url).exit_code == 0
     )
     shown = run("inventory", "show", "device", "ptp-utara", "--database-url", sqlite_url)
     assert shown.exit_code == 0
@@ -259,10 +255,10 @@ def test_show_retired_device_says_since_when(
 
 
 def test_show_unknown_name_exits_1_with_did_you_mean(
-    run: Callable[..., Result], inv_file: Path, sqlite_url: str
+    run: Callable[..., Result], mini_copy: Path, sqlite_url: str
 ) -> None:
     assert (
-        run("inventory", "sync", "-i", str(inv_file), "--database-url", sqlite_url).exit_code == 0
+        run("inventory", "sync", "-i", str(mini_copy), "--database-url", sqlite_url).exit_code == 0
     )
     result = run("inventory", "show", "agency", "rsd", "--database-url", sqlite_url)
     assert result.exit_code == 1

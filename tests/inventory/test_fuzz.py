@@ -24,8 +24,8 @@ from netops.errors import InventoryError
 from netops.inventory import load_inventory_text
 from netops.storage.base import Base
 from netops.storage.db import make_engine
+from tests.helpers import MINI
 
-MINI = Path(__file__).resolve().parent.parent / "fixtures" / "mini-inventory.yaml"
 MINI_TEXT = MINI.read_text(encoding="utf-8")
 MINI_DOC: dict[str, Any] = yaml.safe_load(MINI_TEXT)
 

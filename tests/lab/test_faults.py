@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import socket
-import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import paramiko
@@ -18,11 +18,14 @@ from netmiko.exceptions import (
 )
 
 from lab.api import Lab
+from lab.state import ManualClock
 from netops.errors import LabError
 from netops.inventory.schema import Inventory
 
 pytestmark = pytest.mark.lab
 GI1 = "GigabitEthernet1/0/1"
+# A Tuesday, 10:00 WITA (UTC+8): office hours, links busy.
+TUESDAY_10_WITA = datetime(2026, 6, 9, 2, 0, tzinfo=UTC).timestamp()
 
 
 @pytest.fixture
@@ -102,12 +105,20 @@ def test_reboot_drops_sessions_and_resets_uptime_and_counters(lab: Lab, lab_pass
     conn.disconnect()
 
 
-def test_counter_wrap_makes_32bit_counters_roll_over(lab: Lab, lab_password: str) -> None:
+def test_counter_wrap_makes_32bit_counters_roll_over(
+    lab_factory: Callable[..., Lab], mini_inventory: Inventory, lab_password: str
+) -> None:
+    # The lab's clock is moved by hand, so the wrap happens between the two reads by
+    # construction (no sleep racing the fault's own timer): at 10:00 WITA on a Tuesday the link
+    # is busy, the fault sets the counter 1 s of traffic below 2**32, and 30 s of traffic at
+    # well under 1 Gbit/s passes 2**32 exactly once.
+    clock = ManualClock(TUESDAY_10_WITA)
+    lab = lab_factory(mini_inventory, devices=["dist1"], clock=clock)
     conn = _connect(lab, lab_password)
-    lab.fault("dist1", "counter-wrap", interface=GI1, seconds_to_wrap=0.5)
+    lab.fault("dist1", "counter-wrap", interface=GI1, seconds_to_wrap=1.0)
     first = _octets_in(conn, GI1)
-    assert 2**32 - 10**7 < first < 2**32
-    time.sleep(1.0)
+    assert 2**31 < first < 2**32  # a 32-bit counter near its top
+    clock.advance(30)
     second = _octets_in(conn, GI1)
     assert second < first  # wrapped past 2**32
     lab.clear_faults("dist1")

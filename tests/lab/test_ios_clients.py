@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -15,6 +14,7 @@ from lab.api import Lab
 from lab.ios.personality import IosPersonality
 from lab.state import ManualClock
 from netops.inventory.schema import Inventory
+from tests.helpers import wait_until
 
 pytestmark = pytest.mark.lab
 
@@ -79,10 +79,13 @@ def test_napalm_interfaces_carry_inventory_speed_and_description(napalm_dist1: A
 
 
 def test_napalm_counters_increase_between_two_reads(napalm_dist1: Any) -> None:
+    names = ("GigabitEthernet1/0/1", "GigabitEthernet1/0/2")
     first = napalm_dist1.get_interfaces_counters()
-    time.sleep(1.2)
-    second = napalm_dist1.get_interfaces_counters()
-    for name in ("GigabitEthernet1/0/1", "GigabitEthernet1/0/2"):
+    second = wait_until(
+        napalm_dist1.get_interfaces_counters,
+        lambda now: all(now[n]["tx_octets"] > first[n]["tx_octets"] for n in names),
+    )
+    for name in names:
         assert second[name]["rx_octets"] > first[name]["rx_octets"]
         assert second[name]["tx_octets"] > first[name]["tx_octets"]
         assert second[name]["rx_unicast_packets"] >= first[name]["rx_unicast_packets"]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from netmiko import ConnectHandler
@@ -12,6 +13,9 @@ from ntc_templates.parse import parse_output
 
 from collectors.parsers.linux import parse_ip_s_link, parse_tc_classes
 from lab.api import Lab
+from lab.state import ManualClock
+from netops.inventory.schema import Inventory
+from tests.helpers import netmiko_to, wait_until
 
 pytestmark = pytest.mark.lab
 
@@ -57,9 +61,12 @@ def test_interfaces_and_addresses_parse_with_ntc_templates(rsud: object) -> None
 
 
 def test_counters_move_between_two_reads(rsud: object) -> None:
-    (first,) = parse_ip_s_link("rsud-gw", _send(rsud, "ip -s link show dev eth0"))
-    time.sleep(1.2)
-    (second,) = parse_ip_s_link("rsud-gw", _send(rsud, "ip -s link show dev eth0"))
+    def read() -> Any:
+        (link,) = parse_ip_s_link("rsud-gw", _send(rsud, "ip -s link show dev eth0"))
+        return link
+
+    first = read()
+    second = wait_until(read, lambda link: link.counters.octets_in > first.counters.octets_in)
     assert second.counters.octets_in > first.counters.octets_in
     data = json.loads(_send(rsud, "ip -j -s link show eth0"))
     assert data[0]["stats64"]["rx"]["bytes"] >= second.counters.octets_in
@@ -122,23 +129,22 @@ def test_link_down_fault_seen_in_ip_link(rsud: object, mini_lab: Lab) -> None:
     assert json.loads(_send(rsud, "lldpcli -f json show neighbors"))["lldp"]["interface"] == {}
 
 
-@pytest.mark.slow
 def test_counter_wrap_fault_keeps_32bit_counters_below_2_pow_32(
-    mini_lab: Lab, lab_password: str
+    lab_factory: Callable[..., Lab], mini_inventory: Inventory, lab_password: str
 ) -> None:
-    mini_lab.fault("rsud-gw", "counter-wrap", interface="eth1", seconds_to_wrap=1.0)
-    ep = mini_lab.endpoints["rsud-gw"]
-    conn = ConnectHandler(
-        device_type="linux", host=ep.host, port=ep.port, username="netops", password=lab_password
-    )
+    # Lab time is moved by hand: 30 s of Tuesday-morning traffic after a fault that put the
+    # counter 1 s of traffic below 2**32 wraps it exactly once, whatever the machine's load.
+    clock = ManualClock(datetime(2026, 6, 9, 2, 0, tzinfo=UTC).timestamp())  # 10:00 WITA
+    lab = lab_factory(mini_inventory, devices=["rsud-gw"], clock=clock)
+    conn = netmiko_to(lab, "rsud-gw", lab_password)
     try:
+        lab.fault("rsud-gw", "counter-wrap", interface="eth1", seconds_to_wrap=1.0)
         values = [int(_send(conn, "cat /sys/class/net/eth1/statistics/rx_bytes"))]
-        deadline = time.monotonic() + 20
-        while values[-1] >= values[0] and time.monotonic() < deadline:
-            time.sleep(0.5)
+        for _ in range(3):
+            clock.advance(10)
             values.append(int(_send(conn, "cat /sys/class/net/eth1/statistics/rx_bytes")))
     finally:
-        conn.disconnect()  # type: ignore[attr-defined]
-    assert values[0] > 2**32 - 2**24  # the fault starts the counter just below 2**32
-    assert all(v < 2**32 for v in values)
-    assert values[-1] < values[0], values  # it wrapped instead of growing past 32 bits
+        conn.disconnect()
+    assert 2**31 < values[0] < 2**32  # the fault starts the counter near the top of 32 bits
+    assert all(v < 2**32 for v in values), values
+    assert sum(b < a for a, b in zip(values, values[1:], strict=False)) == 1, values  # one wrap

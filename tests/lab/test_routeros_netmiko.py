@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -11,6 +10,7 @@ from ntc_templates.parse import parse_output
 
 from collectors.parsers.routeros import parse_records, parse_stats_table
 from lab.api import Lab
+from tests.helpers import wait_until
 
 pytestmark = pytest.mark.lab
 
@@ -73,13 +73,17 @@ def test_interfaces_match_the_inventory(core1: object) -> None:
 
 
 def test_counters_move_between_two_reads(core1: object) -> None:
-    first = {
-        r.props["name"]: r.props for r in parse_stats_table(_send(core1, "/interface print stats"))
-    }
-    time.sleep(1.2)
-    second = {
-        r.props["name"]: r.props for r in parse_stats_table(_send(core1, "/interface print stats"))
-    }
+    def read() -> dict[str, dict[str, str]]:
+        table = parse_stats_table(_send(core1, "/interface print stats"))
+        return {r.props["name"]: r.props for r in table}
+
+    first = read()
+    second = wait_until(
+        read,
+        lambda now: all(
+            int(now[n]["rx-byte"]) > int(first[n]["rx-byte"]) for n in ("ether1", "ether2")
+        ),
+    )
     for name in ("ether1", "ether2"):
         assert int(second[name]["rx-byte"]) > int(first[name]["rx-byte"])
         assert int(second[name]["tx-packet"]) >= int(first[name]["tx-packet"])

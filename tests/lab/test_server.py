@@ -13,6 +13,7 @@ from lab.synth import synthetic_inventory
 from netops.errors import LabError
 from netops.inventory.schema import Inventory
 from netops.secrets import SecretStore
+from tests.helpers import wait_until
 
 pytestmark = pytest.mark.lab
 
@@ -123,8 +124,7 @@ def test_login_options_suffix_is_stripped_from_the_user_name(lab: Lab, lab_passw
 
 def test_exit_closes_the_session(shell: Shell) -> None:
     shell.chan.send(b"exit\n")
-    shell.settle()
-    assert shell.chan.exit_status_ready() or shell.chan.closed
+    wait_until(lambda: shell.chan.exit_status_ready() or shell.chan.closed, bool, timeout_s=10)
 
 
 def test_shards_split_the_devices_without_overlap(

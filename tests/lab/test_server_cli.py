@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from netmiko import ConnectHandler
 
+from tests.helpers import MINI
+
 pytestmark = [pytest.mark.lab, pytest.mark.slow]
-MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini-inventory.yaml"
 
 
 def _netops(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

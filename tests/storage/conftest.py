@@ -11,8 +11,7 @@ from sqlalchemy import MetaData, select
 from sqlalchemy.engine import Engine
 
 from netops.inventory import LoadedInventory, load_inventory
-
-MINI = Path(__file__).resolve().parent.parent / "fixtures" / "mini-inventory.yaml"
+from tests.helpers import MINI
 
 Dump = dict[str, list[tuple[Any, ...]]]
 

@@ -9,6 +9,7 @@ from netops.bandwidth.plan import build_plan, locate, require_valid, validate_pl
 from netops.errors import PlanError
 from netops.inventory.loader import LoadedInventory
 from netops.inventory.schema import Boost, Quota
+from tests.helpers import MINI, line_of
 
 from .conftest import BEFORE_BOOSTS, make_inventory, quota
 
@@ -79,15 +80,8 @@ def test_problems_are_located_at_the_inventory_line(mini_loaded: LoadedInventory
     )
     located = locate(validate_plan(bad, mini_loaded.source), mini_loaded.lines, mini_loaded.source)
     [p] = [p for p in located if "500 is above the uplink" in p.message]
-    text = MINI_TEXT()
     assert p.path == "agencies[1]"
-    assert "code: rsud" in text.splitlines()[p.line - 1]
-
-
-def MINI_TEXT() -> str:  # noqa: N802 - reads like a constant
-    from .conftest import MINI
-
-    return MINI.read_text(encoding="utf-8")
+    assert p.line == line_of(MINI, "code: rsud")
 
 
 def test_boost_raises_maximum_only_inside_its_window() -> None:

@@ -101,10 +101,16 @@ def test_hostile_names_only_reach_quoted_comments_or_sanitised_descriptions(name
 
 
 @pytest.mark.parametrize("code", HOSTILE_CODES)
-def test_hostile_codes_are_refused_by_every_renderer(code: str) -> None:
+def test_hostile_codes_are_refused_by_routeros_and_ios_and_never_reach_tc_commands(
+    code: str,
+) -> None:
     for platform, render in (
         (Platform.MIKROTIK_ROUTEROS, mikrotik.render_full),
         (Platform.CISCO_IOS, cisco.render_full),
     ):
         with pytest.raises(UnsafeValue):
             render(_target(platform, f"a:{code}", "x"))
+    # tc names classes by number: the code is not refused there because it never appears
+    tc = linux_tc.render_full(_target(Platform.LINUX, f"a:{code}", "x"))
+    assert all(re.fullmatch(r"tc [a-z]+ [a-z]+ dev eth1 [A-Za-z0-9 :./]+", c) for c in tc)
+    assert not any(code in c for c in tc if len(code) > 1)

@@ -13,7 +13,7 @@ def test_p95_is_nearest_rank_of_sorted_samples() -> None:
     assert percentile([7.0], 95) == 7.0
 
 
-def test_p95_of_twenty_five_minute_samples_ignores_the_single_top_burst() -> None:
+def test_p95_of_twenty_samples_ignores_the_single_top_burst() -> None:
     values = [10.0] * 19 + [500.0]
     assert summarize(values).p95 == 10.0
     assert summarize(values).max == 500.0

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from collectors.base import InterfaceCounters, QueueStats
 from netops.storage.telemetry import (
     ConfigBackup,
+    InterfaceRollup,
     InterfaceSample,
     config_diff,
     config_versions,
@@ -143,7 +144,7 @@ def test_status_neighbors_and_queues_read_back(engine: Engine, session: Session)
     assert series[1].rate_up_bps == pytest.approx(10e6) and series[1].max_limit_down_bps == 150e6
 
 
-def test_rollup_keeps_p95_and_retention_expires_raw_samples(
+def test_retention_expires_raw_samples_and_older_rates_come_from_rollups(
     engine: Engine, session: Session
 ) -> None:
     state: dict = {}
@@ -167,3 +168,28 @@ def test_rollup_keeps_p95_and_retention_expires_raw_samples(
     )
     assert old[0].at < datetime.fromtimestamp(now - 2 * 86_400, UTC)  # from rollups
     assert all(p.in_bps == pytest.approx(10e6) for p in old)
+
+
+def test_hourly_rollup_keeps_min_avg_max_and_p95_of_its_samples(engine: Engine) -> None:
+    # One sample every 30 min; the rate alternates 10 and 20 Mbit/s in (5 and 10 out, since
+    # ``counters`` sends half the octets out).  T0 is 1,600 s past an hour, so every complete
+    # hour holds one 20 Mbit/s sample (at :26:40) and one 10 Mbit/s sample (at :56:40):
+    # min 10, avg 15, max 20 and p95 (nearest rank 2 of 2) 20.
+    state: dict = {}
+    octets = 0
+    for k in range(3 * 48 + 1):
+        cycle(engine, T0 + k * 1800, octets, state)
+        octets += (75_000_000 if k % 2 == 0 else 150_000_000) * 30
+    rollup_and_expire(engine, T0 + 3 * 86_400)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(InterfaceRollup).where(
+                InterfaceRollup.width_s == 3600, InterfaceRollup.count == 2
+            )
+        ).all()
+    assert len(rows) >= 70  # three days of complete hours
+    got = {
+        (r.in_min_bps, r.in_avg_bps, r.in_max_bps, r.in_p95_bps, r.out_avg_bps, r.out_p95_bps)
+        for r in rows
+    }
+    assert got == {(10e6, 15e6, 20e6, 20e6, 7.5e6, 10e6)}

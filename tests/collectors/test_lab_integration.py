@@ -27,6 +27,7 @@ from netops.storage.telemetry import (
     config_versions,
     device_status,
 )
+from tests.helpers import send_to
 
 pytestmark = [pytest.mark.lab, pytest.mark.slow]
 
@@ -54,30 +55,22 @@ def test_full_cycle_stores_facts_counters_rates_neighbours_configs_and_queues_fo
     sqlite_engine: Engine,
     tmp_path: Path,
 ) -> None:
-    from netmiko import ConnectHandler
-
     secret = lab_secrets.resolve("NETOPS_LAB_PASSWORD").reveal()
-    ep = mini_lab.endpoints["core1"]
-    with ConnectHandler(
-        device_type="mikrotik_routeros",
-        host=ep.host,
-        port=ep.port,
-        username="netops",
-        password=secret,
-    ) as c:
-        c.send_command("/queue simple add name=diskominfo target=10.10.1.0/24 max-limit=60M/150M")
-    ep = mini_lab.endpoints["rsud-gw"]
-    with ConnectHandler(
-        device_type="linux", host=ep.host, port=ep.port, username="netops", password=secret
-    ) as c:
-        c.send_command("sudo tc qdisc add dev eth1 root handle 1: htb default 30")
-        c.send_command(
-            "sudo tc class add dev eth1 parent 1: classid 1:10 htb rate 60mbit ceil 180mbit"
-        )
-        c.send_command(
-            "sudo tc filter add dev eth1 parent 1: protocol ip prio 1 u32 "
-            "match ip dst 10.10.2.0/24 flowid 1:10"
-        )
+    send_to(
+        mini_lab,
+        "core1",
+        secret,
+        "/queue simple add name=diskominfo target=10.10.1.0/24 max-limit=60M/150M",
+    )
+    send_to(
+        mini_lab,
+        "rsud-gw",
+        secret,
+        "sudo tc qdisc add dev eth1 root handle 1: htb default 30",
+        "sudo tc class add dev eth1 parent 1: classid 1:10 htb rate 60mbit ceil 180mbit",
+        "sudo tc filter add dev eth1 parent 1: protocol ip prio 1 u32 "
+        "match ip dst 10.10.2.0/24 flowid 1:10",
+    )
 
     poller = make_poller(mini_lab, mini_inventory, lab_secrets, sqlite_engine, tmp_path)
     try:

@@ -10,7 +10,6 @@ from typing import Any
 
 import paramiko
 import pytest
-from netmiko import ConnectHandler
 from netmiko.exceptions import (
     NetmikoAuthenticationException,
     NetmikoTimeoutException,
@@ -21,6 +20,7 @@ from lab.api import Lab
 from lab.state import ManualClock
 from netops.errors import LabError
 from netops.inventory.schema import Inventory
+from tests.helpers import netmiko_to
 
 pytestmark = pytest.mark.lab
 GI1 = "GigabitEthernet1/0/1"
@@ -33,18 +33,8 @@ def lab(lab_factory: Callable[..., Lab], mini_inventory: Inventory) -> Lab:
     return lab_factory(mini_inventory, devices=["dist1"])
 
 
-def _connect(lab: Lab, password: str, **kw: Any) -> Any:
-    ep = lab.endpoints["dist1"]
-    kw.setdefault("conn_timeout", 5)
-    return ConnectHandler(
-        device_type="cisco_ios",
-        host=ep.host,
-        port=ep.port,
-        username="netops",
-        password=password,
-        secret=password,
-        **kw,
-    )
+def _connect(lab: Lab, password: str) -> Any:
+    return netmiko_to(lab, "dist1", password, conn_timeout=5)
 
 
 def _octets_in(conn: Any, interface: str) -> int:

@@ -8,13 +8,12 @@ from typing import Any
 
 import pytest
 from napalm import get_network_driver
-from netmiko import ConnectHandler
 
 from lab.api import Lab
 from lab.ios.personality import IosPersonality
 from lab.state import ManualClock
 from netops.inventory.schema import Inventory
-from tests.helpers import wait_until
+from tests.helpers import netmiko_to, wait_until
 
 pytestmark = pytest.mark.lab
 
@@ -26,19 +25,6 @@ TUESDAY_10_WITA = datetime(2026, 6, 9, 10, 0, tzinfo=WITA).timestamp()
 @pytest.fixture
 def dist1_lab(lab_factory: Callable[..., Lab], mini_inventory: Inventory) -> Lab:
     return lab_factory(mini_inventory, devices=["dist1"])
-
-
-def _netmiko(lab: Lab, password: str, **kw: Any) -> Any:
-    ep = lab.endpoints["dist1"]
-    return ConnectHandler(
-        device_type="cisco_ios",
-        host=ep.host,
-        port=ep.port,
-        username="netops",
-        password=password,
-        secret=password,
-        **kw,
-    )
 
 
 @pytest.fixture
@@ -108,7 +94,7 @@ def test_napalm_lldp_neighbors_match_inventory_links(napalm_dist1: Any) -> None:
 def test_description_change_round_trips_to_running_and_startup_config(
     dist1_lab: Lab, lab_password: str, napalm_dist1: Any
 ) -> None:
-    conn = _netmiko(dist1_lab, lab_password)
+    conn = netmiko_to(dist1_lab, "dist1", lab_password)
     conn.enable()
     out = conn.send_config_set(["interface Gi1/0/2", "description RSUD fiber (core B)"])
     assert "Invalid" not in out
@@ -125,7 +111,7 @@ def test_description_change_round_trips_to_running_and_startup_config(
 
 
 def test_shutdown_takes_the_link_down_on_both_ends(dist1_lab: Lab, lab_password: str) -> None:
-    conn = _netmiko(dist1_lab, lab_password)
+    conn = netmiko_to(dist1_lab, "dist1", lab_password)
     conn.enable()
     conn.send_config_set(["interface GigabitEthernet1/0/1", "shutdown"])
     brief = conn.send_command("show ip interface brief", use_textfsm=True)
@@ -143,7 +129,7 @@ def test_shutdown_takes_the_link_down_on_both_ends(dist1_lab: Lab, lab_password:
 def test_unknown_command_gets_the_ios_invalid_input_marker(
     dist1_lab: Lab, lab_password: str
 ) -> None:
-    conn = _netmiko(dist1_lab, lab_password)
+    conn = netmiko_to(dist1_lab, "dist1", lab_password)
     out = conn.send_command("show runnning-config-typo")
     assert "% Invalid input detected at '^' marker." in out
     assert (
@@ -155,7 +141,7 @@ def test_unknown_command_gets_the_ios_invalid_input_marker(
 def test_user_mode_needs_the_enable_secret_for_privileged_commands(
     dist1_lab: Lab, lab_password: str
 ) -> None:
-    conn = _netmiko(dist1_lab, lab_password)
+    conn = netmiko_to(dist1_lab, "dist1", lab_password)
     assert conn.find_prompt() == "dist1>"
     assert "Invalid input" in conn.send_command("show running-config")
     conn.secret = "wrong"
@@ -184,7 +170,7 @@ def test_pushed_shaping_policy_lowers_the_agency_rate_seen_in_counters(
 
     unshaped = rsud_rate_bps()
     assert unshaped > 50e6  # RSUD's maximum is 180 Mbit/s; at 10:00 it wants most of it
-    conn = _netmiko(lab, lab_password)
+    conn = netmiko_to(lab, "dist1", lab_password)
     conn.enable()
     out = conn.send_config_set(
         [
@@ -228,7 +214,7 @@ def test_multi_class_policy_map_pushed_without_exit_between_classes_keeps_every_
     for name, (_, kbps, bps) in agencies.items():
         lines += [f" class NX-{name}-DOWN", f"  bandwidth {kbps}", f"  shape average {bps}"]
     lines += ["interface GigabitEthernet1/0/2", " service-policy output NX-DOWN"]
-    with _netmiko(dist1_lab, lab_password) as conn:
+    with netmiko_to(dist1_lab, "dist1", lab_password) as conn:
         conn.enable()
         out = conn.send_config_set(lines)
         assert "Invalid" not in out and "Ambiguous" not in out and "not configured" not in out

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from netmiko import ConnectHandler
 from ntc_templates.parse import parse_output
 
 from collectors.parsers.linux import parse_ip_s_link, parse_tc_classes
@@ -22,16 +21,7 @@ pytestmark = pytest.mark.lab
 
 @pytest.fixture
 def rsud(mini_lab: Lab, lab_password: str) -> Iterator[object]:
-    ep = mini_lab.endpoints["rsud-gw"]
-    conn = ConnectHandler(
-        device_type="linux",
-        host=ep.host,
-        port=ep.port,
-        username="netops",
-        password=lab_password,
-        secret=lab_password,
-        read_timeout_override=10,
-    )
+    conn = netmiko_to(mini_lab, "rsud-gw", lab_password, read_timeout_override=10)
     try:
         yield conn
     finally:

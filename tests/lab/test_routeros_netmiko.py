@@ -5,27 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from netmiko import ConnectHandler
 from ntc_templates.parse import parse_output
 
 from collectors.parsers.routeros import parse_records, parse_stats_table
 from lab.api import Lab
-from tests.helpers import wait_until
+from tests.helpers import netmiko_to, wait_until
 
 pytestmark = pytest.mark.lab
 
 
 @pytest.fixture
 def core1(mini_lab: Lab, lab_password: str) -> Iterator[object]:
-    ep = mini_lab.endpoints["core1"]
-    conn = ConnectHandler(
-        device_type="mikrotik_routeros",
-        host=ep.host,
-        port=ep.port,
-        username="netops",
-        password=lab_password,
-        read_timeout_override=10,
-    )
+    conn = netmiko_to(mini_lab, "core1", lab_password, read_timeout_override=10)
     try:
         yield conn
     finally:
@@ -136,16 +127,8 @@ def test_link_down_fault_shows_in_interfaces_and_neighbours(core1: object, mini_
 
 
 def test_reboot_resets_uptime_and_counters(mini_lab: Lab, lab_password: str) -> None:
-    ep = mini_lab.endpoints["core1"]
-
     def connect() -> object:
-        return ConnectHandler(
-            device_type="mikrotik_routeros",
-            host=ep.host,
-            port=ep.port,
-            username="netops",
-            password=lab_password,
-        )
+        return netmiko_to(mini_lab, "core1", lab_password)
 
     conn = connect()
     before = parse_stats_table(_send(conn, "/interface print stats"))[0].props

@@ -13,7 +13,7 @@ from lab.synth import synthetic_inventory
 from netops.errors import LabError
 from netops.inventory.schema import Inventory
 from netops.secrets import SecretStore
-from tests.helpers import wait_until
+from tests.helpers import netmiko_to, wait_until
 
 pytestmark = pytest.mark.lab
 
@@ -196,18 +196,9 @@ def test_a_hundred_devices_each_answer_on_their_own_port(
 def test_mini_lab_serves_every_inventory_device_to_netmiko(
     mini_lab: Lab, mini_inventory: Inventory, lab_password: str
 ) -> None:
-    from netmiko import ConnectHandler
-
     prompts = {}
     for device in mini_inventory.devices:
-        ep = mini_lab.endpoints[device.hostname]
-        conn = ConnectHandler(
-            device_type=str(device.platform),
-            host=ep.host,
-            port=ep.port,
-            username="netops",
-            password=lab_password,
-        )
+        conn = netmiko_to(mini_lab, device.hostname, lab_password)
         prompts[device.hostname] = conn.find_prompt()
         conn.disconnect()
     assert prompts["dist1"] == "dist1>"

@@ -6,6 +6,11 @@
 - ``netmiko_to(lab, hostname, password, **kw)``: an unmodified netmiko session to a lab device
   over real SSH (device type from the lab's inventory); ``send_to(lab, hostname, password,
   *commands)`` runs commands on a fresh session and closes it.
+- ``SteadyTraffic``: a lab traffic model at fixed rates, for personality tests on a
+  ``lab.state.ManualClock`` (counters then move by hand-computable amounts).
+- ``golden_folders_match(golden, cases)``: problems with a golden folder layout (a folder with no
+  case, a case with no folder, a folder with no origin in SOURCE.md).
+- ``send_text(conn, command)``: ``conn.send_command`` that must return text.
 - ``wait_until(probe, done, timeout_s)``: call ``probe`` until ``done(value)`` holds or the deadline
   passes (then an AssertionError with the last value); the bounded replacement for sleeps.
 """
@@ -13,7 +18,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -69,3 +74,38 @@ def wait_until(
         time.sleep(every_s)
         value = probe()
     return value
+
+
+def send_text(conn: Any, command: str) -> str:
+    """``conn.send_command(command)``, asserted to be text (netmiko returns parsed data when a
+    TextFSM template is asked for)."""
+    out = conn.send_command(command)
+    assert isinstance(out, str)
+    return out
+
+
+class SteadyTraffic:
+    """Lab traffic at fixed rates: 10 Mbit/s down and 2 Mbit/s up per agency subnet, and 8 Mbit/s
+    each way on every interface (the lab's traffic protocol, see ``lab.state``)."""
+
+    def interface_rates_bps(self, hostname: str, interface: str, t_s: float) -> tuple[float, float]:
+        return (8e6, 8e6)
+
+    def subnet_rate_bps(self, hostname: str, subnet: Any, direction: str, t_s: float) -> float:
+        return 10e6 if direction == "down" else 2e6
+
+
+def golden_folders_match(golden: Path, cases: Iterable[str], source_line: str = "{}") -> list[str]:
+    """What is wrong with ``golden``'s layout: each sub-folder must be one of ``cases`` (and the
+    other way round) and be named in ``golden/SOURCE.md`` as ``source_line.format(folder)``."""
+    folders = {p.name for p in golden.iterdir() if p.is_dir()}
+    wanted = set(cases)
+    problems = [f"{f}: folder without a case" for f in sorted(folders - wanted)]
+    problems += [f"{c}: case without a folder" for c in sorted(wanted - folders)]
+    source = (golden / "SOURCE.md").read_text(encoding="utf-8")
+    problems += [
+        f"{f}: no origin in SOURCE.md"
+        for f in sorted(folders)
+        if source_line.format(f) not in source
+    ]
+    return problems

@@ -21,6 +21,7 @@ from lab.ios.personality import IosPersonality
 from lab.personality import SessionContext
 from lab.state import build_states
 from netops.inventory.schema import Inventory
+from tests.helpers import golden_folders_match
 
 GOLDEN = Path(__file__).parent / "golden" / "cisco_ios"
 NAPALM_TEMPLATES = Path(napalm.ios.__file__).parent / "utils" / "textfsm_templates"
@@ -120,11 +121,8 @@ def test_ntc_template_parses_simulated_output_like_real_output(
 
 
 def test_every_golden_folder_is_checked_and_has_a_source() -> None:
-    folders = {p.name for p in GOLDEN.iterdir() if p.is_dir()}
-    assert folders == set(COMMANDS) | {"show_interface_summary", "show_policy-map_interface"}
-    sources = (GOLDEN / "SOURCE.md").read_text(encoding="utf-8")
-    for folder in folders:
-        assert f"{folder}/real.txt" in sources
+    cases = set(COMMANDS) | {"show_interface_summary", "show_policy-map_interface"}
+    assert golden_folders_match(GOLDEN, cases, "{}/real.txt") == []
 
 
 @pytest.mark.parametrize("template", ["show_lldp_neighbors_detail", "show_lldp_neighbors"])

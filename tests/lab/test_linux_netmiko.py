@@ -14,7 +14,7 @@ from collectors.parsers.linux import parse_ip_s_link, parse_tc_classes
 from lab.api import Lab
 from lab.state import ManualClock
 from netops.inventory.schema import Inventory
-from tests.helpers import netmiko_to, wait_until
+from tests.helpers import netmiko_to, send_text, wait_until
 
 pytestmark = pytest.mark.lab
 
@@ -28,22 +28,18 @@ def rsud(mini_lab: Lab, lab_password: str) -> Iterator[object]:
         conn.disconnect()
 
 
-def _send(conn: object, command: str) -> str:
-    out = conn.send_command(command)  # type: ignore[attr-defined]
-    assert isinstance(out, str)
-    return out
-
-
 def test_facts_hostname_kernel_uptime(rsud: object, mini_lab: Lab) -> None:
-    assert _send(rsud, "hostname") == "rsud-gw"
-    assert _send(rsud, "uname -r") == mini_lab.state("rsud-gw").os_version
-    uptime_s = float(_send(rsud, "cat /proc/uptime").split()[0])
+    assert send_text(rsud, "hostname") == "rsud-gw"
+    assert send_text(rsud, "uname -r") == mini_lab.state("rsud-gw").os_version
+    uptime_s = float(send_text(rsud, "cat /proc/uptime").split()[0])
     # generous: a loaded CI machine may take seconds between the read and the check
     assert abs(uptime_s - mini_lab.state("rsud-gw").uptime_s()) < 60
 
 
 def test_interfaces_and_addresses_parse_with_ntc_templates(rsud: object) -> None:
-    rows = parse_output(platform="linux", command="ip address show", data=_send(rsud, "ip addr"))
+    rows = parse_output(
+        platform="linux", command="ip address show", data=send_text(rsud, "ip addr")
+    )
     by_name = {r["interface"]: r for r in rows}
     assert set(by_name) == {"lo", "eth0", "eth1"}
     assert by_name["eth1"]["ip_addresses"] == ["10.10.2.1"]
@@ -52,18 +48,18 @@ def test_interfaces_and_addresses_parse_with_ntc_templates(rsud: object) -> None
 
 def test_counters_move_between_two_reads(rsud: object) -> None:
     def read() -> Any:
-        (link,) = parse_ip_s_link("rsud-gw", _send(rsud, "ip -s link show dev eth0"))
+        (link,) = parse_ip_s_link("rsud-gw", send_text(rsud, "ip -s link show dev eth0"))
         return link
 
     first = read()
     second = wait_until(read, lambda link: link.counters.octets_in > first.counters.octets_in)
     assert second.counters.octets_in > first.counters.octets_in
-    data = json.loads(_send(rsud, "ip -j -s link show eth0"))
+    data = json.loads(send_text(rsud, "ip -j -s link show eth0"))
     assert data[0]["stats64"]["rx"]["bytes"] >= second.counters.octets_in
 
 
 def test_lldp_neighbour_matches_the_inventory_link(rsud: object) -> None:
-    data = json.loads(_send(rsud, "lldpcli -f json show neighbors"))
+    data = json.loads(send_text(rsud, "lldpcli -f json show neighbors"))
     eth0 = data["lldp"]["interface"]["eth0"]
     assert list(eth0["chassis"]) == ["dist1"]
     assert eth0["port"]["id"]["value"] == "GigabitEthernet1/0/2"
@@ -78,13 +74,13 @@ def test_tc_htb_config_round_trips_and_caps_traffic(rsud: object, mini_lab: Lab)
         "match ip dst 10.10.2.0/24 flowid 1:10",
     ]
     for command in commands:
-        assert _send(rsud, command) == "", command
-    text = _send(rsud, "tc -s class show dev eth1")
+        assert send_text(rsud, command) == "", command
+    text = send_text(rsud, "tc -s class show dev eth1")
     classes = {c.classid: c for c in parse_tc_classes("rsud-gw", "eth1", text)}
     assert classes["1:10"].rate_bps == 60_000_000
     assert classes["1:10"].ceil_bps == 180_000_000
     assert classes["1:10"].parent == "1:1"
-    filters = _send(rsud, "tc filter show dev eth1")
+    filters = send_text(rsud, "tc filter show dev eth1")
     assert "match 0a0a0200/ffffff00 at 16" in filters
     (cap,) = mini_lab.runtime("rsud-gw").personality.shaping_caps()
     assert (str(cap.subnet), cap.direction, cap.max_bps, cap.guaranteed_bps) == (
@@ -93,7 +89,7 @@ def test_tc_htb_config_round_trips_and_caps_traffic(rsud: object, mini_lab: Lab)
         180e6,
         60e6,
     )
-    assert _send(rsud, "tc qdisc add dev eth1 root handle 1: htb") == (
+    assert send_text(rsud, "tc qdisc add dev eth1 root handle 1: htb") == (
         "Error: Exclusivity flag on, cannot modify."
     )
 
@@ -101,22 +97,22 @@ def test_tc_htb_config_round_trips_and_caps_traffic(rsud: object, mini_lab: Lab)
 def test_enable_mode_is_sudo_and_root_prompt(rsud: object) -> None:
     rsud.enable()  # type: ignore[attr-defined]
     assert rsud.check_enable_mode()  # type: ignore[attr-defined]
-    assert _send(rsud, "whoami") == "root"
+    assert send_text(rsud, "whoami") == "root"
     rsud.exit_enable_mode()  # type: ignore[attr-defined]
-    assert _send(rsud, "whoami") == "netops"
+    assert send_text(rsud, "whoami") == "netops"
 
 
 def test_unknown_command_gets_bash_error(rsud: object) -> None:
-    assert _send(rsud, "frobnicate --now") == "bash: frobnicate: command not found"
+    assert send_text(rsud, "frobnicate --now") == "bash: frobnicate: command not found"
 
 
 def test_link_down_fault_seen_in_ip_link(rsud: object, mini_lab: Lab) -> None:
     mini_lab.fault("rsud-gw", "link-down", interface="eth0")
-    rows = parse_output(platform="linux", command="ip link show", data=_send(rsud, "ip link"))
+    rows = parse_output(platform="linux", command="ip link show", data=send_text(rsud, "ip link"))
     eth0 = next(r for r in rows if r["interface"] == "eth0")
     assert eth0["state"] == "DOWN"
     assert "NO-CARRIER" in eth0["flags"]
-    assert json.loads(_send(rsud, "lldpcli -f json show neighbors"))["lldp"]["interface"] == {}
+    assert json.loads(send_text(rsud, "lldpcli -f json show neighbors"))["lldp"]["interface"] == {}
 
 
 def test_counter_wrap_fault_keeps_32bit_counters_below_2_pow_32(
@@ -129,10 +125,10 @@ def test_counter_wrap_fault_keeps_32bit_counters_below_2_pow_32(
     conn = netmiko_to(lab, "rsud-gw", lab_password)
     try:
         lab.fault("rsud-gw", "counter-wrap", interface="eth1", seconds_to_wrap=1.0)
-        values = [int(_send(conn, "cat /sys/class/net/eth1/statistics/rx_bytes"))]
+        values = [int(send_text(conn, "cat /sys/class/net/eth1/statistics/rx_bytes"))]
         for _ in range(3):
             clock.advance(10)
-            values.append(int(_send(conn, "cat /sys/class/net/eth1/statistics/rx_bytes")))
+            values.append(int(send_text(conn, "cat /sys/class/net/eth1/statistics/rx_bytes")))
     finally:
         conn.disconnect()
     assert 2**31 < values[0] < 2**32  # the fault starts the counter near the top of 32 bits

@@ -4,7 +4,6 @@ shaping caps, ip link, shell behaviour."""
 from __future__ import annotations
 
 import ipaddress
-from pathlib import Path
 
 import pytest
 
@@ -12,11 +11,10 @@ from collectors.parsers.linux import Link, TcClass, parse_ip_s_link, parse_tc_cl
 from lab.linux.units import format_rate, format_size, parse_handle, parse_rate_bps
 from lab.personalities import personality_for
 from lab.personality import Personality, SessionContext
-from lab.state import DeviceState, Direction, build_states
+from lab.state import DeviceState, ManualClock, build_states
 from netops.bandwidth.linux_tc import parse_filters
 from netops.inventory.loader import load_inventory
-
-MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini-inventory.yaml"
+from tests.helpers import MINI, SteadyTraffic
 
 
 def classes_of(text: str, *, stats: bool = True) -> dict[str, TcClass]:
@@ -27,28 +25,8 @@ def links_of(text: str) -> dict[str, Link]:
     return {link.info.name: link for link in parse_ip_s_link("rsud-gw", text)}
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.t = 1_790_000_000.0
-
-    def __call__(self) -> float:
-        return self.t
-
-
-class SteadyTraffic:
-    """10 Mbit/s down and 2 Mbit/s up per subnet; 8 Mbit/s each way per interface."""
-
-    def interface_rates_bps(self, hostname: str, interface: str, t_s: float) -> tuple[float, float]:
-        return (8e6, 8e6)
-
-    def subnet_rate_bps(
-        self, hostname: str, subnet: ipaddress.IPv4Network, direction: Direction, t_s: float
-    ) -> float:
-        return 10e6 if direction == "down" else 2e6
-
-
-def _box() -> tuple[Personality, SessionContext, DeviceState, Clock]:
-    clock = Clock()
+def _box() -> tuple[Personality, SessionContext, DeviceState, ManualClock]:
+    clock = ManualClock(1_790_000_000.0)
     states = build_states(
         load_inventory(MINI).inventory, seed=11, clock=clock, traffic=SteadyTraffic()
     )
@@ -160,7 +138,7 @@ def test_class_counters_come_from_the_ledger_and_move() -> None:
     _htb(p, s)
     first = classes_of(p.handle("tc -s class show dev eth1", s))
     assert first["1:10"].sent_bytes == 0
-    clock.t += 8
+    clock.advance(8)
     second = classes_of(p.handle("tc -s class show dev eth1", s))
     assert second["1:10"].sent_bytes == pytest.approx(10e6 * 8 / 8, rel=0.01)
     # the parent counts its children's traffic too
@@ -171,10 +149,10 @@ def test_class_counters_come_from_the_ledger_and_move() -> None:
 def test_reboot_resets_class_counters_and_uptime() -> None:
     p, s, state, clock = _box()
     _htb(p, s)
-    clock.t += 30
+    clock.advance(30)
     assert classes_of(p.handle("tc -s class show dev eth1", s))["1:10"].sent_bytes
     state.reboot()
-    clock.t += 2
+    clock.advance(2)
     after = classes_of(p.handle("tc -s class show dev eth1", s))["1:10"].sent_bytes
     assert isinstance(after, int) and after <= 10e6 * 2 / 8 * 1.01
     assert float(p.handle("cat /proc/uptime", s).split()[0]) == pytest.approx(2.0)
@@ -183,7 +161,7 @@ def test_reboot_resets_class_counters_and_uptime() -> None:
 def test_ip_s_link_counters_move_and_wrap_at_32_bits() -> None:
     p, s, state, clock = _box()
     before = links_of(p.handle("ip -s link show dev eth0", s))["eth0"].counters.octets_in
-    clock.t += 4
+    clock.advance(4)
     after = links_of(p.handle("ip -s link show dev eth0", s))["eth0"].counters.octets_in
     assert isinstance(before, int) and isinstance(after, int)
     assert after - before == pytest.approx(8e6 * 4 / 8, rel=0.05)
@@ -191,7 +169,7 @@ def test_ip_s_link_counters_move_and_wrap_at_32_bits() -> None:
     iface.counter_bits = 32
     iface.counter_offset = (1 << 32) - int(iface.raw["in_octets"]) - 1000
     near = int(p.handle("cat /sys/class/net/eth0/statistics/rx_bytes", s))
-    clock.t += 1
+    clock.advance(1)
     wrapped = int(p.handle("cat /sys/class/net/eth0/statistics/rx_bytes", s))
     assert near > (1 << 32) - 2000 and wrapped < near
 

@@ -22,9 +22,9 @@ from collectors.parsers.routeros import Record, parse_records, parse_stats_table
 from lab.personalities import personality_for
 from lab.state import build_states
 from netops.inventory.loader import load_inventory
+from tests.helpers import MINI, golden_folders_match
 
 GOLDEN = Path(__file__).parent / "golden" / "mikrotik_routeros"
-MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini-inventory.yaml"
 
 Parser = Callable[[str], list[dict[str, object]]]
 
@@ -98,11 +98,7 @@ def simulator_outputs() -> dict[str, str]:
 
 
 def test_every_golden_folder_has_a_case_and_a_source_note() -> None:
-    folders = {p.name for p in GOLDEN.iterdir() if p.is_dir()}
-    assert folders == set(CASES)
-    source = (GOLDEN / "SOURCE.md").read_text(encoding="utf-8")
-    for folder in folders:
-        assert folder in source, f"{folder} has no origin in SOURCE.md"
+    assert golden_folders_match(GOLDEN, CASES) == []
 
 
 @pytest.mark.parametrize("folder", sorted(CASES))

@@ -3,44 +3,19 @@
 from __future__ import annotations
 
 import ipaddress
-from pathlib import Path
 
 import pytest
 
 from collectors.parsers.routeros import parse_records, parse_stats_table
 from lab.personalities import personality_for
 from lab.personality import Personality, SessionContext
-from lab.state import DeviceState, Direction, build_states
+from lab.state import DeviceState, ManualClock, build_states
 from netops.inventory.loader import load_inventory
-
-MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini-inventory.yaml"
-
-
-class Clock:
-    """A wall clock the test moves by hand (epoch seconds)."""
-
-    def __init__(self) -> None:
-        self.t = 1_790_000_000.0
-
-    def __call__(self) -> float:
-        return self.t
+from tests.helpers import MINI, SteadyTraffic
 
 
-class SteadyTraffic:
-    """Agency traffic at fixed rates: 10 Mbit/s down and 2 Mbit/s up per subnet, and 8 Mbit/s
-    each way on every interface."""
-
-    def interface_rates_bps(self, hostname: str, interface: str, t_s: float) -> tuple[float, float]:
-        return (8e6, 8e6)
-
-    def subnet_rate_bps(
-        self, hostname: str, subnet: ipaddress.IPv4Network, direction: Direction, t_s: float
-    ) -> float:
-        return 10e6 if direction == "down" else 2e6
-
-
-def _router(name: str = "core1") -> tuple[Personality, SessionContext, DeviceState, Clock]:
-    clock = Clock()
+def _router(name: str = "core1") -> tuple[Personality, SessionContext, DeviceState, ManualClock]:
+    clock = ManualClock(1_790_000_000.0)
     states = build_states(
         load_inventory(MINI).inventory, seed=7, clock=clock, traffic=SteadyTraffic()
     )
@@ -208,7 +183,7 @@ def test_queue_stats_bytes_come_from_the_ledger_and_move() -> None:
     p.handle("/queue simple add name=rsud target=10.10.2.0/24 max-limit=80M/180M", s)
     (first,) = parse_records(p.handle("/queue simple print stats", s))
     assert first.props["bytes"] == "0/0"
-    clock.t += 10
+    clock.advance(10)
     (second,) = parse_records(p.handle("/queue simple print stats", s))
     up, down = (int(x) for x in second.props["bytes"].split("/"))
     # 2 Mbit/s up and 10 Mbit/s down for 10 s.
@@ -220,10 +195,10 @@ def test_queue_stats_bytes_come_from_the_ledger_and_move() -> None:
 def test_reboot_resets_queue_counters_and_uptime() -> None:
     p, s, state, clock = _router()
     p.handle("/queue simple add name=rsud target=10.10.2.0/24 max-limit=80M/180M", s)
-    clock.t += 30
+    clock.advance(30)
     assert parse_records(p.handle("/queue simple print stats", s))[0].props["bytes"] != "0/0"
     state.reboot()
-    clock.t += 1
+    clock.advance(1)
     (after,) = parse_records(p.handle("/queue simple print stats", s))
     up, down = (int(x) for x in after.props["bytes"].split("/"))
     assert down <= 10e6 * 1 / 8 * 1.01
@@ -237,7 +212,7 @@ def test_interface_counters_move_between_two_reads() -> None:
     before = {
         r.props["name"]: r.props for r in parse_stats_table(p.handle("/interface print stats", s))
     }
-    clock.t += 5
+    clock.advance(5)
     after = {
         r.props["name"]: r.props for r in parse_stats_table(p.handle("/interface print stats", s))
     }
@@ -252,7 +227,7 @@ def test_32bit_counters_wrap_in_print_stats() -> None:
     state.sync()
     iface.counter_offset = (1 << 32) - int(iface.raw.get("in_octets", 0)) - 1000
     before = int(parse_stats_table(p.handle("/interface print stats", s))[1].props["rx-byte"])
-    clock.t += 2
+    clock.advance(2)
     after = int(parse_stats_table(p.handle("/interface print stats", s))[1].props["rx-byte"])
     assert before > (1 << 32) - 2000
     assert after < before  # wrapped past 2**32

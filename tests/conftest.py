@@ -89,17 +89,21 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'netops.db'}"
 
 
-@pytest.fixture
-def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
-    """An engine on a fresh SQLite file with the schema upgraded to every Alembic head."""
+def _upgraded_engine(url: str) -> Iterator[Engine]:
     from netops.storage.db import make_engine, upgrade
 
-    eng = make_engine(sqlite_url)
+    eng = make_engine(url)
     try:
         upgrade(eng)
         yield eng
     finally:
         eng.dispose()
+
+
+@pytest.fixture
+def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
+    """An engine on a fresh SQLite file with the schema upgraded to every Alembic head."""
+    yield from _upgraded_engine(sqlite_url)
 
 
 @pytest.fixture
@@ -133,14 +137,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     """An engine on ``db_url`` with the schema upgraded to every Alembic head."""
-    from netops.storage.db import make_engine, upgrade
-
-    eng = make_engine(db_url)
-    try:
-        upgrade(eng)
-        yield eng
-    finally:
-        eng.dispose()
+    yield from _upgraded_engine(db_url)
 
 
 @pytest.fixture

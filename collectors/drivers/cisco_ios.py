@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from collectors.base import (
-    Collector,
     ConfigText,
     Facts,
     InterfaceCounters,
@@ -17,7 +16,8 @@ from collectors.base import (
     Neighbor,
     QueueStats,
 )
-from collectors.connect import close_session, session_alive, translate_error
+from collectors.connect import translate_error
+from collectors.drivers.session import SessionCollector
 from collectors.parsers import ios as p
 from collectors.parsers import ios_qos as q
 
@@ -39,12 +39,11 @@ class _Guarded:
         return getattr(self._conn, name)
 
 
-class IOSCollector(Collector):
+class IOSCollector(SessionCollector):
     platform = "cisco_ios"
 
     def __init__(self, conn: Any, device: str) -> None:
-        self.conn = conn
-        self.device = device
+        super().__init__(conn, device)
         self.driver = p.napalm_driver(_Guarded(conn, device))
 
     def get_facts(self) -> Facts:
@@ -65,12 +64,5 @@ class IOSCollector(Collector):
     def get_queues(self) -> list[QueueStats]:
         """MQC classes from ``show policy-map interface``, targets from ``show ip access-lists``
         (see :mod:`collectors.parsers.ios_qos`: one ``nx-a-<code>`` record per netops agency)."""
-        guarded = _Guarded(self.conn, self.device)
-        outputs = {cmd: guarded.send_command(cmd) for cmd in (q.CMD_POLICY, q.CMD_ACLS)}
+        outputs = {cmd: self._run(cmd) for cmd in (q.CMD_POLICY, q.CMD_ACLS)}
         return q.parse_queues(self.device, outputs)
-
-    def is_alive(self) -> bool:
-        return session_alive(self.conn)
-
-    def close(self) -> None:
-        close_session(self.conn)

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from collectors.base import (
-    Collector,
     ConfigText,
     Facts,
     InterfaceCounters,
@@ -14,41 +13,31 @@ from collectors.base import (
     Neighbor,
     QueueStats,
 )
-from collectors.connect import close_session, send_command, session_alive
+from collectors.drivers.session import SessionCollector
 from collectors.parsers import linux as p
 from netops.errors import ParseError
 
 
-class LinuxCollector(Collector):
+class LinuxCollector(SessionCollector):
     platform = "linux"
 
     def __init__(self, conn: Any, device: str, interfaces: Sequence[str] = ()) -> None:
-        self.conn = conn
-        self.device = device
+        super().__init__(conn, device)
         # Interface names come from the validated inventory (letters, digits, ./:_-), so they
         # are safe inside a command line.
         self.interfaces = tuple(interfaces)
 
-    def _run(self, command: str) -> str:
-        return send_command(self.conn, self.device, command)
-
     def get_facts(self) -> Facts:
-        return p.parse_facts(
-            self.device,
-            self._run(p.CMD_HOSTNAME),
-            self._run(p.CMD_UPTIME),
-            self._run(p.CMD_UNAME),
-            self._run(p.CMD_LINKS),
-        )
+        return self._parse(p.parse_facts, p.CMD_HOSTNAME, p.CMD_UPTIME, p.CMD_UNAME, p.CMD_LINKS)
 
     def get_interfaces(self) -> list[InterfaceInfo]:
-        return [link.info for link in p.parse_links(self.device, self._run(p.CMD_LINKS))]
+        return [link.info for link in self._parse(p.parse_links, p.CMD_LINKS)]
 
     def get_counters(self) -> list[InterfaceCounters]:
-        return [link.counters for link in p.parse_links(self.device, self._run(p.CMD_LINKS))]
+        return [link.counters for link in self._parse(p.parse_links, p.CMD_LINKS)]
 
     def get_neighbors(self) -> list[Neighbor]:
-        return p.parse_lldp(self.device, self._run(p.CMD_LLDP))
+        return self._parse(p.parse_lldp, p.CMD_LLDP)
 
     def get_config(self) -> ConfigText:
         parts = [f"# {p.CMD_ADDR}\n{self._run(p.CMD_ADDR)}"]
@@ -70,9 +59,3 @@ class LinuxCollector(Collector):
             filters = p.parse_tc_filters(self.device, dev, self._run(p.cmd_tc_filter(dev)))
             out.extend(p.tc_queues(dev, classes, filters))
         return out
-
-    def is_alive(self) -> bool:
-        return session_alive(self.conn)
-
-    def close(self) -> None:
-        close_session(self.conn)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from collectors.base import (
-    Collector,
     ConfigText,
     Facts,
     InterfaceCounters,
@@ -14,34 +14,28 @@ from collectors.base import (
     Neighbor,
     QueueStats,
 )
-from collectors.connect import close_session, send_command, session_alive
+from collectors.drivers.session import SessionCollector
 from collectors.parsers import routeros as p
+from collectors.parsers import routeros_tree as tree
 
 _NO_STATS_DETAIL = re.compile(r"^(bad command name|expected end of command|syntax error)", re.M)
+TREE_NAME_PREFIX = "tree:"
 
 
-class RouterOSCollector(Collector):
+class RouterOSCollector(SessionCollector):
     platform = "mikrotik_routeros"
 
     def __init__(self, conn: Any, device: str) -> None:
-        self.conn = conn
-        self.device = device
+        super().__init__(conn, device)
         self._table_counters = False
 
-    def _run(self, command: str) -> str:
-        return send_command(self.conn, self.device, command)
-
     def get_facts(self) -> Facts:
-        return p.parse_facts(
-            self.device,
-            self._run(p.CMD_RESOURCE),
-            self._run(p.CMD_IDENTITY),
-            self._run(p.CMD_ROUTERBOARD),
-            self._run(p.CMD_INTERFACES),
+        return self._parse(
+            p.parse_facts, p.CMD_RESOURCE, p.CMD_IDENTITY, p.CMD_ROUTERBOARD, p.CMD_INTERFACES
         )
 
     def get_interfaces(self) -> list[InterfaceInfo]:
-        return p.parse_interfaces(self.device, self._run(p.CMD_INTERFACES))
+        return self._parse(p.parse_interfaces, p.CMD_INTERFACES)
 
     def get_counters(self) -> list[InterfaceCounters]:
         """``print stats-detail`` (``key=value`` items); a RouterOS that does not know that
@@ -51,19 +45,29 @@ class RouterOSCollector(Collector):
             if not _NO_STATS_DETAIL.search(text):
                 return p.parse_counters_detail(self.device, text)
             self._table_counters = True
-        return p.parse_counters_table(self.device, self._run(p.CMD_COUNTERS_TABLE))
+        return self._parse(p.parse_counters_table, p.CMD_COUNTERS_TABLE)
 
     def get_neighbors(self) -> list[Neighbor]:
-        return p.parse_neighbors(self.device, self._run(p.CMD_NEIGHBORS))
+        return self._parse(p.parse_neighbors, p.CMD_NEIGHBORS)
 
     def get_config(self) -> ConfigText:
-        return ConfigText(p.parse_export(self.device, self._run(p.CMD_EXPORT)))
+        return ConfigText(self._parse(p.parse_export, p.CMD_EXPORT))
 
     def get_queues(self) -> list[QueueStats]:
-        return p.parse_queues(self.device, self._run(p.CMD_QUEUES), self._run(p.CMD_QUEUE_STATS))
-
-    def is_alive(self) -> bool:
-        return session_alive(self.conn)
-
-    def close(self) -> None:
-        close_session(self.conn)
+        """Simple queues (``nx-a-<code>``, both directions each), then queue tree queues
+        (``nx-a-<code>-down`` / ``-up``, one direction each; see
+        :mod:`collectors.parsers.routeros_tree`).  The tree's limits and mark rules are read
+        only when ``print stats`` lists a tree queue, so a router without one costs one
+        command more.  A tree queue named like a simple queue is stored as ``tree:<name>``
+        (the two would otherwise share one counter history)."""
+        simple = self._parse(p.parse_queues, p.CMD_QUEUES, p.CMD_QUEUE_STATS)
+        stats = self._run(tree.CMD_TREE_STATS)
+        if not tree.has_items(self.device, stats):
+            return simple
+        found = tree.parse_tree_queues(
+            self.device, self._run(tree.CMD_TREE), stats, self._run(tree.CMD_MANGLE)
+        )
+        taken = {q.name for q in simple}
+        return simple + [
+            replace(q, name=f"{TREE_NAME_PREFIX}{q.name}") if q.name in taken else q for q in found
+        ]

@@ -12,8 +12,8 @@ all read RouterOS output through these functions:
 * :func:`parse_export_items`: ``/export`` text (section headers, ``\\`` continuations, terse
   lines) as commands with their properties.
 * Values: :func:`unquote` (quoted strings with RouterOS escapes), :func:`ros_int` (``205 164 277``),
-  :func:`ros_rate_bps` (``10M``, ``1500k``, ``27.8kbps``), :func:`ros_pair` (``UP/DOWN``),
-  :func:`ros_uptime_s` (``10w2d6h21m59s``).
+  :func:`ros_rate_bps` (``10M``, ``1500k``, ``27.8kbps``) and its inverse :func:`ros_rate` (for
+  commands), :func:`ros_pair` (``UP/DOWN``), :func:`ros_uptime_s` (``10w2d6h21m59s``).
 
 Pure: text in, data out.  Malformed text raises :class:`ValueError` naming the line; the getters
 in :mod:`collectors.parsers.routeros` turn that into :class:`~netops.errors.ParseError` with the
@@ -126,6 +126,16 @@ def ros_rate_bps(value: str) -> int:
     if not m:
         raise ValueError(f"not a RouterOS rate: {value!r}")
     return int(round(float(m.group(1)) * _MULT[m.group(2)]))
+
+
+def ros_rate(bps: int) -> str:
+    """bit/s as typed in a RouterOS command (the inverse of :func:`ros_rate_bps`):
+    150_000_000 -> ``150M``, 1_500_000 -> ``1500k``, 64_500 -> ``64500``, 0 -> ``0``."""
+    if bps and bps % 1_000_000 == 0:
+        return f"{bps // 1_000_000}M"
+    if bps and bps % 1000 == 0:
+        return f"{bps // 1000}k"
+    return str(bps)
 
 
 def ros_pair(value: str) -> tuple[str, str]:

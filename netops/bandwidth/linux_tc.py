@@ -23,8 +23,8 @@ from collectors.parsers.tc import (
 )
 from netops.bandwidth.diff import QueueDiff
 from netops.bandwidth.entries import QueueEntry, ShaperTarget
-from netops.bandwidth.plan import ROOT_KEY, Direction
-from netops.bandwidth.quoting import safe_interface, safe_subnet
+from netops.bandwidth.names import address_side, classifiers, interface_for
+from netops.bandwidth.plan import DIRECTIONS, ROOT_KEY, Direction
 from netops.errors import PlanError
 
 TC = "tc"
@@ -32,10 +32,8 @@ GROUP_BASE = 0x100
 AGENCY_BASE = 0x1000
 MAX_MINOR = 0xFFFF
 ERROR_RE = ERROR_LINE
-
-
-def interface_for(target: ShaperTarget, direction: Direction) -> str:
-    return safe_interface(target.lan_interface if direction == "down" else target.wan_interface)
+# Where u32 finds an address in the IPv4 header (tc prints matches as at 12 / at 16).
+U32_OFFSET = {"src": 12, "dst": 16}
 
 
 def class_ids(entries: Iterable[QueueEntry]) -> dict[str, str]:
@@ -98,15 +96,11 @@ def render_interface(target: ShaperTarget, direction: Direction, rebuild: bool) 
             f"{TC} class add dev {iface} parent {parent} classid {ids[e.key]} htb "
             f"rate {tc_rate(e.rate_bps)} ceil {tc_rate(max(e.ceil_bps, e.rate_bps))}{prio}"
         )
-    match = "dst" if direction == "down" else "src"
-    for e in mine:
-        if not e.key.startswith("a:"):
-            continue
-        for net in e.subnets:
-            cmds.append(
-                f"{TC} filter add dev {iface} parent 1: protocol ip prio 1 u32 "
-                f"match ip {match} {safe_subnet(net)} flowid {ids[e.key]}"
-            )
+    for e, side, net in classifiers(e for e in mine if e.key.startswith("a:")):
+        cmds.append(
+            f"{TC} filter add dev {iface} parent 1: protocol ip prio 1 u32 "
+            f"match ip {side} {net} flowid {ids[e.key]}"
+        )
     return cmds
 
 
@@ -118,8 +112,7 @@ def render_full(target: ShaperTarget) -> list[str]:
 def render_changes(target: ShaperTarget, diff: QueueDiff) -> list[str]:
     """Rebuild each direction that has any actionable difference."""
     cmds: list[str] = []
-    for direction in ("down", "up"):
-        d: Direction = "down" if direction == "down" else "up"
+    for d in DIRECTIONS:
         if any(c.entry.direction == d for c in diff.actionable):
             present = any(c.actual is not None and c.entry.direction == d for c in diff.changes)
             present = present or any(e.direction == d for e in _in_sync(target, diff))
@@ -134,9 +127,8 @@ def _in_sync(target: ShaperTarget, diff: QueueDiff) -> list[QueueEntry]:
 
 def read_commands(target: ShaperTarget) -> list[str]:
     cmds = []
-    for d in ("down", "up"):
-        direction: Direction = "down" if d == "down" else "up"
-        iface = interface_for(target, direction)
+    for d in DIRECTIONS:
+        iface = interface_for(target, d)
         cmds += [f"{TC} class show dev {iface}", f"{TC} filter show dev {iface}"]
     return cmds
 
@@ -167,7 +159,7 @@ def parse_interface(
     by_subnet = {
         (s, e.direction): e.key for e in target.entries if e.key.startswith("a:") for s in e.subnets
     }
-    offset = 16 if direction == "down" else 12
+    offset = U32_OFFSET[address_side(direction)]
     nets_of: dict[str, list[ipaddress.IPv4Network]] = {}
     for f in parse_tc_filters(device, iface, filter_text):
         nets_of.setdefault(f.classid, []).extend(m.network for m in f.matches if m.offset == offset)

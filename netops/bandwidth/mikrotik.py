@@ -2,8 +2,9 @@
 
 One simple queue holds both directions of a key: ``max-limit=UP/DOWN`` (ceil), ``limit-at=UP/DOWN``
 (rate), ``priority=UP/DOWN``, ``target`` the subnets, ``parent`` the parent queue's name.  Names
-are derived from validated codes (``nx-uplink``, ``nx-g-<group>``, ``nx-a-<agency>``) and every
-value is quoted with :func:`routeros_quote`; the free-text agency name only reaches ``comment``.
+(``nx-uplink``, ``nx-g-<group>``, ``nx-a-<agency>``) come from :mod:`netops.bandwidth.names`
+(:func:`queue_name` and :func:`key_of` stay importable from here) and every value is quoted
+with :func:`routeros_quote`; the free-text agency name only reaches ``comment``.
 Reading back goes through the collectors' RouterOS parsers (:mod:`collectors.parsers.routeros`);
 this module only maps their :class:`SimpleQueue` records onto entries.  Pure.
 """
@@ -11,7 +12,6 @@ this module only maps their :class:`SimpleQueue` records onto entries.  Pure.
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Iterable
 
 from collectors.parsers.routeros import (
@@ -19,43 +19,18 @@ from collectors.parsers.routeros import (
     error_line,
     parse_export_items,
     parse_simple_queue_export,
+    ros_rate,
     ros_rate_bps,
 )
 from netops.bandwidth.diff import QueueDiff
 from netops.bandwidth.entries import QueueEntry, ShaperTarget
-from netops.bandwidth.plan import ROOT_KEY, Direction
-from netops.bandwidth.quoting import routeros_quote, safe_code, safe_subnet
+from netops.bandwidth.names import key_of, queue_name, ros_find
+from netops.bandwidth.plan import Direction
+from netops.bandwidth.quoting import routeros_quote, safe_subnet
 from netops.errors import ParseError
 
 READ_COMMAND = "/queue simple export terse"
-PREFIX = "nx-"
 ERROR_RE = ERROR_LINE
-
-
-def queue_name(key: str) -> str:
-    """``root`` -> ``nx-uplink``, ``g:opd`` -> ``nx-g-opd``, ``a:rsud`` -> ``nx-a-rsud``."""
-    if key == ROOT_KEY:
-        return f"{PREFIX}uplink"
-    kind, _, code = key.partition(":")
-    if kind not in ("g", "a"):
-        raise ValueError(f"not a managed key: {key!r}")
-    return f"{PREFIX}{kind}-{safe_code(code)}"
-
-
-def key_of(name: str) -> str | None:
-    """Inverse of :func:`queue_name`; None for a queue netops did not create."""
-    if name == f"{PREFIX}uplink":
-        return ROOT_KEY
-    m = re.match(r"^nx-([ga])-([A-Za-z0-9][A-Za-z0-9._-]*)$", name)
-    return f"{m.group(1)}:{m.group(2)}" if m else None
-
-
-def _rate(bps: int) -> str:
-    if bps and bps % 1_000_000 == 0:
-        return f"{bps // 1_000_000}M"
-    if bps and bps % 1000 == 0:
-        return f"{bps // 1000}k"
-    return str(bps)
 
 
 def parse_rate(text: str) -> int:
@@ -79,8 +54,8 @@ def _args(by_dir: dict[Direction, QueueEntry]) -> str:
     subnets = ",".join(str(safe_subnet(s)) for s in down.subnets)
     parts = [
         f"target={routeros_quote(subnets)}",
-        f"max-limit={_rate(up.ceil_bps)}/{_rate(down.ceil_bps)}",
-        f"limit-at={_rate(up.rate_bps)}/{_rate(down.rate_bps)}",
+        f"max-limit={ros_rate(up.ceil_bps)}/{ros_rate(down.ceil_bps)}",
+        f"limit-at={ros_rate(up.rate_bps)}/{ros_rate(down.rate_bps)}",
         f"priority={up.prio or 8}/{down.prio or 8}",
     ]
     if down.parent:
@@ -88,10 +63,6 @@ def _args(by_dir: dict[Direction, QueueEntry]) -> str:
     comment = f"netops: {down.label}" if down.label else "netops"
     parts.append(f"comment={routeros_quote(comment)}")
     return " ".join(parts)
-
-
-def _find(name: str) -> str:
-    return f"[find where name={routeros_quote(name)}]"
 
 
 def render_full(target: ShaperTarget) -> list[str]:
@@ -109,7 +80,7 @@ def render_changes(target: ShaperTarget, diff: QueueDiff) -> list[str]:
     on_router = {c.actual.key: c.actual.device_name for c in diff.changes if c.actual is not None}
     touched = {c.entry.key for c in diff.actionable}
     removes = [
-        f"/queue simple remove {_find(on_router[k] or queue_name(k))}"
+        f"/queue simple remove {ros_find(on_router[k] or queue_name(k))}"
         for k in dict.fromkeys(c.entry.key for c in diff.actionable if c.op == "remove")
         if k not in desired
     ]
@@ -119,7 +90,7 @@ def render_changes(target: ShaperTarget, diff: QueueDiff) -> list[str]:
             continue
         name = routeros_quote(queue_name(key))
         if key in on_router:
-            sets.append(f"/queue simple set {_find(queue_name(key))} {_args(by_dir)}")
+            sets.append(f"/queue simple set {ros_find(queue_name(key))} {_args(by_dir)}")
         else:
             adds.append(f"/queue simple add name={name} {_args(by_dir)}")
     return removes + adds + sets

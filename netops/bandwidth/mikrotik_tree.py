@@ -19,10 +19,11 @@ agency in one direction (both connection rules and the direction's packet rule, 
 forward).  A root attached elsewhere than its interface reads back with parent ``if:<name>``.
 Simple queues netops left behind (``nx-...`` from simple mode) read back as ``simple:<key>``
 entries, which the plan lacks, so ``apply`` removes them: a shaper switched from simple to tree
-mode does not shape twice (and the other way round: :func:`render_leftovers`).  Names derive
-from validated codes; every value is quoted with :func:`routeros_quote`; the free-text agency
-name only reaches ``comment``.  Reading back is :mod:`netops.bandwidth.mikrotik_tree_read`.
-Pure.
+mode does not shape twice (and the other way round: :func:`render_leftovers`).  Names, the
+interface of each direction and the classifier side come from :mod:`netops.bandwidth.names`
+(``tree_name`` and ``interface_for`` stay importable from here); every value is quoted with
+:func:`routeros_quote`; the free-text agency name only reaches ``comment``.  Reading back is
+:mod:`netops.bandwidth.mikrotik_tree_read`.  Pure.
 """
 
 from __future__ import annotations
@@ -30,9 +31,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
+from collectors.parsers.routeros import ros_rate
 from netops.bandwidth import mikrotik
 from netops.bandwidth.diff import Change, QueueDiff
 from netops.bandwidth.entries import MARKS_PREFIX, QueueEntry, ShaperTarget
+from netops.bandwidth.names import (
+    classifiers,
+    interface_for,
+    queue_name,
+    ros_find,
+    tree_name,
+)
 from netops.bandwidth.plan import DIRECTIONS, Direction
 from netops.bandwidth.quoting import routeros_quote, safe_code, safe_interface, safe_subnet
 
@@ -46,43 +55,14 @@ IF_PREFIX = "if:"
 _LEVEL = {"a": 0, "g": 1, "root": 2}
 
 
-def tree_name(key: str, direction: Direction) -> str:
-    """``("a:rsud", "down")`` -> ``nx-a-rsud-down``; ``("root", "up")`` -> ``nx-uplink-up``."""
-    return f"{mikrotik.queue_name(key)}-{direction}"
-
-
-def tree_key(name: str) -> tuple[str, Direction] | None:
-    """Inverse of :func:`tree_name`; None for a queue netops did not create."""
-    for d in DIRECTIONS:
-        if name.endswith(f"-{d}"):
-            key = mikrotik.key_of(name[: -len(d) - 1])
-            if key is not None:
-                return key, d
-    return None
-
-
 def connection_mark(code: str) -> str:
     """The connection mark of an agency's traffic: ``nx-a-<code>``."""
-    return mikrotik.queue_name(f"a:{safe_code(code, 'agency code')}")
+    return queue_name(f"a:{safe_code(code, 'agency code')}")
 
 
 def packet_mark(code: str, direction: Direction) -> str:
     """The packet mark feeding an agency's leaf queue (same as the leaf's name)."""
     return tree_name(f"a:{safe_code(code, 'agency code')}", direction)
-
-
-def interface_for(target: ShaperTarget, direction: Direction) -> str:
-    """Where a direction's root queue attaches: LAN for download, WAN for upload."""
-    return safe_interface(target.lan_interface if direction == "down" else target.wan_interface)
-
-
-def ros_rate(bps: int) -> str:
-    """bit/s in RouterOS units: 150000000 -> ``150M``, 1500000 -> ``1500k``."""
-    if bps and bps % 1_000_000 == 0:
-        return f"{bps // 1_000_000}M"
-    if bps and bps % 1000 == 0:
-        return f"{bps // 1000}k"
-    return str(bps)
 
 
 # -- rendering --------------------------------------------------------------------------------
@@ -116,10 +96,6 @@ def _tree_args(target: ShaperTarget, e: QueueEntry) -> str:
     )
 
 
-def _find(name: str) -> str:
-    return f"[find where name={routeros_quote(name)}]"
-
-
 def mangle_rules(code: str, by_dir: dict[Direction, QueueEntry]) -> list[str]:
     """The mangle commands classifying one agency: connection rules for every subnet first,
     then each direction's packet rules (``by_dir``: its ``m:<code>`` entries)."""
@@ -135,17 +111,12 @@ def mangle_rules(code: str, by_dir: dict[Direction, QueueEntry]) -> list[str]:
                 f"{side}-address={safe_subnet(net)} new-connection-mark={conn} "
                 f"passthrough=yes {tail}"
             )
-    for d in DIRECTIONS:
-        e = by_dir.get(d)
-        if e is None:
-            continue
-        side = "dst" if d == "down" else "src"
-        mark = routeros_quote(packet_mark(code, d))
-        for net in e.subnets:
-            cmds.append(
-                f"/ip firewall mangle add chain={CHAIN} action=mark-packet connection-mark={conn} "
-                f"{side}-address={safe_subnet(net)} new-packet-mark={mark} passthrough=no {tail}"
-            )
+    for e, side, net in classifiers(by_dir[d] for d in DIRECTIONS if d in by_dir):
+        mark = routeros_quote(packet_mark(code, e.direction))
+        cmds.append(
+            f"/ip firewall mangle add chain={CHAIN} action=mark-packet connection-mark={conn} "
+            f"{side}-address={net} new-packet-mark={mark} passthrough=no {tail}"
+        )
     return cmds
 
 
@@ -214,13 +185,13 @@ def render_changes(target: ShaperTarget, diff: QueueDiff) -> list[str]:
             name = a.device_name or tree_name(a.key, a.direction)
             if name not in seen:
                 seen.add(name)
-                cmds.append(f"/queue tree remove {_find(name)}")
+                cmds.append(f"/queue tree remove {ros_find(name)}")
     for a in removed:
         if a.key.startswith(SIMPLE_PREFIX):
-            name = a.device_name or mikrotik.queue_name(a.key[len(SIMPLE_PREFIX) :])
+            name = a.device_name or queue_name(a.key[len(SIMPLE_PREFIX) :])
             if name not in seen:
                 seen.add(name)
-                cmds.append(f"/queue simple remove {_find(name)}")
+                cmds.append(f"/queue simple remove {ros_find(name)}")
     cmds += _render_marks(target, changes)
     adds = [c.desired for c in changes if c.op == "add" and c.desired is not None]
     for e in adds:
@@ -231,7 +202,7 @@ def render_changes(target: ShaperTarget, diff: QueueDiff) -> list[str]:
         if c.op == "change" and c.desired is not None and _is_tree(c.desired):
             e = c.desired
             name = (c.actual.device_name if c.actual else "") or tree_name(e.key, e.direction)
-            cmds.append(f"/queue tree set {_find(name)} {_tree_args(target, e)}")
+            cmds.append(f"/queue tree set {ros_find(name)} {_tree_args(target, e)}")
     simple_adds = [e for e in adds if e.key.startswith(SIMPLE_PREFIX)]
     if simple_adds:
         cmds += _simple_add(target, simple_adds)
@@ -267,7 +238,7 @@ def render_leftovers(target: ShaperTarget, diff: QueueDiff) -> list[str]:
     for a in sorted(plain, key=_removal_level):
         if _is_tree(a):
             cmds.append(
-                f"/queue tree remove {_find(a.device_name or tree_name(a.key, a.direction))}"
+                f"/queue tree remove {ros_find(a.device_name or tree_name(a.key, a.direction))}"
             )
     for code in dict.fromkeys(
         a.key[len(MARKS_PREFIX) :] for a in plain if a.key.startswith(MARKS_PREFIX)

@@ -23,15 +23,14 @@ from netops.bandwidth.mikrotik_tree import (
     SIMPLE_PREFIX,
     TREE_PREFIX,
     connection_mark,
-    interface_for,
-    tree_key,
 )
+from netops.bandwidth.names import address_side, interface_for, key_of, tree_key
 from netops.bandwidth.plan import DIRECTIONS, ROOT_KEY, Direction
 from netops.errors import ParseError
 
 
 def _code_of_connection_mark(mark: str) -> str | None:
-    key = mikrotik.key_of(mark)
+    key = key_of(mark)
     return key[2:] if key and key.startswith("a:") else None
 
 
@@ -95,7 +94,7 @@ def _marks(records: list[Record]) -> list[QueueEntry]:
     out = []
     for code in sorted(codes):
         for d in DIRECTIONS:
-            side = "dst" if d == "down" else "src"
+            side = address_side(d)
             nets = sorted(
                 {
                     r.net

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from collectors.parsers import ios, ios_qos, linux, routeros
+from collectors.parsers import ios, ios_qos, linux, routeros, routeros_tree
 
 HERE = Path(__file__).parent
 PLATFORMS = ("cisco_ios", "mikrotik_routeros", "linux")
@@ -103,6 +103,12 @@ PARSERS: dict[tuple[str, str], Callable[[Path], Any]] = {
         "dev", read(c, routeros.CMD_QUEUES), read(c, routeros.CMD_QUEUE_STATS, "")
     ),
     ("mikrotik_routeros", "records"): ros_records,
+    ("mikrotik_routeros", "tree_queues"): lambda c: routeros_tree.parse_tree_queues(
+        "dev",
+        read(c, routeros_tree.CMD_TREE, ""),
+        read(c, routeros_tree.CMD_TREE_STATS, ""),
+        read(c, routeros_tree.CMD_MANGLE, ""),
+    ),
     ("mikrotik_routeros", "simple_queues"): lambda c: routeros.parse_simple_queues(
         "dev", read(c, routeros.CMD_QUEUES)
     ),

@@ -12,6 +12,7 @@ import pytest
 
 from netops.bandwidth import mikrotik_tree as mt
 from netops.bandwidth import mikrotik_tree_read as mtr
+from netops.bandwidth import names
 from netops.bandwidth.diff import diff_entries
 from netops.bandwidth.drivers import driver_for
 from netops.bandwidth.entries import QueueEntry, ShaperTarget, shaper_target
@@ -356,3 +357,43 @@ def test_tree_leftovers_on_a_simple_shaper_are_removed_and_restored_on_rollback(
     assert order.index("nx-uplink-down") < order.index("nx-g-opd-down")
     assert order.index("nx-g-opd-down") < order.index("nx-a-rsud-down")
     assert all(c.startswith("/ip firewall") for c in back[: len(back) - len(order)])
+
+
+def test_every_tree_queue_and_packet_mark_rendered_maps_back_to_its_key_and_direction(
+    mini_loaded: LoadedInventory, mini_plan: BandwidthPlan
+) -> None:
+    target = _tree_target(mini_loaded, mini_plan)
+    wanted = {(e.key, e.direction) for e in target.entries if not e.key.startswith("m:")}
+    names_seen: set[tuple[str, str]] = set()
+    for cmd in mt.render_full(target):
+        for prop in ("name", "new-packet-mark"):
+            m = re.search(rf' {prop}=("(?:[^"\\]|\\.)*"|\S+)', cmd)
+            if m is not None:
+                found = names.tree_key(routeros_unquote(m.group(1)))
+                assert found is not None, cmd
+                names_seen.add(found)
+    assert names_seen == wanted
+
+
+@pytest.mark.parametrize(
+    "name", ["queue-download", "nx-a-rsud", "nx-a-rsud-sideways", "nx-x-rsud-down", "nx-a--down"]
+)
+def test_names_netops_did_not_write_have_no_tree_key(name: str) -> None:
+    assert names.tree_key(name) is None
+
+
+def test_inventory_check_and_bandwidth_plan_word_tree_mode_off_mikrotik_alike(
+    mini_loaded: LoadedInventory,
+) -> None:
+    from netops.bandwidth.entries import shaper_problems
+    from netops.inventory.check_refs import shaper_mode_error
+
+    cisco = Shaper(
+        device="dist1",
+        lan_interface="GigabitEthernet1/0/2",
+        wan_interface="GigabitEthernet1/0/1",
+        mode="tree",
+    )
+    inv = mini_loaded.inventory.model_copy(update={"shapers": (cisco,)})
+    [problem] = shaper_problems(inv)
+    assert problem.message == shaper_mode_error(ShaperMode.TREE, "dist1", Platform.CISCO_IOS)

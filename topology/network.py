@@ -11,6 +11,10 @@ passes can run without touching networkx objects.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import chain, compress, repeat
+from operator import attrgetter, itemgetter, methodcaller
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -23,6 +27,25 @@ FloatArray = NDArray[np.float64]
 
 VIRTUAL_CAPACITY_MBPS = 1e12
 """Capacity given to root edges so they are never a bottleneck."""
+
+
+@dataclass
+class LinkTable:
+    """The physical links behind a :class:`Network`'s edges, in the model's edge order.
+
+    ``keys[i]`` (link id) belongs to edge ``edge[i]`` and has ``capacity_mbps[i]``; edges
+    ``0 .. n_root_edges - 1`` are the root edges; ``bundled`` when some edge has several links.
+    The per-link views on :class:`Network` are built from it on first use, since most analyses
+    never ask for them.
+    """
+
+    keys: list[str]
+    edge: IntArray
+    first: IntArray
+    """Per non-root edge ``e``: ``keys`` index of its first link (at ``e - n_root_edges``)."""
+    capacity_mbps: list[float]
+    n_root_edges: int
+    bundled: bool
 
 
 @dataclass
@@ -47,7 +70,6 @@ class Network:
     multiplicity: IntArray
     medium_mask: IntArray
     virtual: NDArray[np.bool_]
-    links: list[tuple[str, ...]]
     indptr: IntArray
     indices: IntArray
     entry_edge: IntArray
@@ -57,10 +79,38 @@ class Network:
     g_up_mbps: FloatArray
     demand_current_mbps: FloatArray
     """Measured agency demand (Mbit/s), NaN when unknown."""
-    link_edge: dict[str, int]
-    """Physical link id -> collapsed edge id."""
-    link_capacity_mbps: dict[str, float]
+    link_table: LinkTable = field(repr=False)
     _entry_keys: IntArray | None = field(default=None, repr=False)
+
+    @cached_property
+    def links(self) -> list[tuple[str, ...]]:
+        """Per edge, the ids of its physical links (``()`` for a root edge)."""
+        t = self.link_table
+        out: list[tuple[str, ...]] = [()] * t.n_root_edges
+        if not t.bundled:
+            out.extend(zip(t.keys))
+            return out
+        by_edge: dict[int, list[str]] = {}
+        for name, e in zip(t.keys, t.edge.tolist(), strict=True):
+            by_edge.setdefault(e, []).append(name)
+        out.extend(map(tuple, by_edge.values()))  # first appearances are in edge order
+        return out
+
+    @cached_property
+    def link_edge(self) -> dict[str, int]:
+        """Physical link id -> collapsed edge id."""
+        t = self.link_table
+        if not t.bundled:
+            ids = range(t.n_root_edges, t.n_root_edges + len(t.keys))
+            return dict(zip(t.keys, ids, strict=True))
+        in_edge_order = np.argsort(t.edge, kind="stable").tolist()
+        names = map(t.keys.__getitem__, in_edge_order)
+        return dict(zip(names, t.edge[in_edge_order].tolist(), strict=True))
+
+    @cached_property
+    def link_capacity_mbps(self) -> dict[str, float]:
+        """Physical link id -> its own capacity (Mbit/s), as given in the model."""
+        return dict(zip(self.link_table.keys, self.link_table.capacity_mbps, strict=True))
 
     @property
     def n_nodes(self) -> int:
@@ -92,9 +142,21 @@ class Network:
 
     def edge_name(self, e: int) -> str:
         """A readable name: the physical link id, or ``u--v`` for a collapsed bundle."""
-        if len(self.links[e]) == 1:
-            return self.links[e][0]
-        return f"{self.nodes[int(self.eu[e])]}--{self.nodes[int(self.ev[e])]}"
+        return self.edge_names(np.asarray([e], dtype=np.int64))[0]
+
+    def edge_names(self, edges: IntArray) -> list[str]:
+        """:meth:`edge_name` of each edge in ``edges``, without building :attr:`links`."""
+        t = self.link_table
+        single = (self.multiplicity[edges] == 1) & ~self.virtual[edges]
+        if t.keys:
+            own = t.first[np.where(single, edges - t.n_root_edges, 0)]
+            out = list(map(t.keys.__getitem__, own.tolist()))
+        else:
+            out = [""] * len(edges)
+        for i in np.flatnonzero(~single).tolist():
+            e = int(edges[i])
+            out[i] = f"{self.nodes[int(self.eu[e])]}--{self.nodes[int(self.ev[e])]}"
+        return out
 
     def to_networkx(self) -> nx.Graph:
         """The same collapsed graph as ``networkx.Graph`` (for baselines and cross-checks)."""
@@ -112,117 +174,154 @@ class Network:
         return g
 
 
-def _csr(n: int, eu: IntArray, ev: IntArray) -> tuple[IntArray, IntArray, IntArray]:
+def _csr(n: int, eu: IntArray, ev: IntArray) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """CSR of both directions sorted by (row, column): ``indptr, indices, entry_edge, keys``
+    where ``keys = row * n + column`` (kept for :meth:`Network.edge_between`)."""
     m = len(eu)
     rows = np.concatenate([eu, ev])
     cols = np.concatenate([ev, eu])
-    eids = np.concatenate([np.arange(m), np.arange(m)])
-    order = np.lexsort((cols, rows))
-    rows, cols, eids = rows[order], cols[order], eids[order]
+    keys = rows * n + cols
+    # stable, so duplicate root edges keep their order (as a lexsort on (row, column) would)
+    order = np.argsort(keys, kind="stable")
+    eids = np.concatenate([np.arange(m, dtype=np.int64), np.arange(m, dtype=np.int64)])
     indptr = np.zeros(n + 1, dtype=np.int64)
-    np.add.at(indptr, rows + 1, 1)
-    return np.cumsum(indptr), cols.astype(np.int64), eids.astype(np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    return indptr, cols[order], eids[order], keys[order]
+
+
+def _with_roots(nv: int, root_value: float, values: FloatArray) -> FloatArray:
+    return np.concatenate([np.full(nv, root_value), values])
+
+
+def _physical_links(
+    nbr_dicts: list[dict[str, dict[str, dict[str, Any]]]], index: dict[str, int]
+) -> tuple[IntArray, IntArray, list[str], list[dict[str, Any]]]:
+    """Every physical link once, in ``graph.edges(keys=True)`` order: ``(u, v, keys, data)``
+    with node ids ``u <= v``.
+
+    ``nbr_dicts[i]`` is node ``i + 1``'s ``{neighbour: {key: data}}`` as networkx stores it.
+    A link sits under both of its ends and is kept under the end with the lower id, the end
+    networkx's own edge view reports it under.  All per-link work runs in C (``map``, ``chain``,
+    ``compress``, ``np.fromiter``) and builds no tuple per link.
+    """
+    degree = np.fromiter(map(len, nbr_dicts), np.int64, len(nbr_dicts))
+    total = int(degree.sum())
+    iv = np.fromiter(map(index.__getitem__, chain.from_iterable(nbr_dicts)), np.int64, total)
+    iu = np.repeat(np.arange(1, len(nbr_dicts) + 1, dtype=np.int64), degree)
+    keep = iv >= iu
+    kdicts = list(compress(chain.from_iterable(map(dict.values, nbr_dicts)), keep.tolist()))
+    keys = list(chain.from_iterable(kdicts))
+    data = list(chain.from_iterable(map(dict.values, kdicts)))
+    pu, pv = iu[keep], iv[keep]
+    if len(keys) > len(kdicts):  # parallel links: one entry per link
+        per_pair = np.fromiter(map(len, kdicts), np.int64, len(kdicts))
+        pu, pv = np.repeat(pu, per_pair), np.repeat(pv, per_pair)
+    return pu, pv, keys, data
+
+
+def _column(data: list[dict[str, Any]], name: str, default: Any) -> list[Any]:
+    """``[d.get(name, default) for d in data]``, at ``itemgetter`` speed when none lacks it."""
+    try:
+        return list(map(itemgetter(name), data))
+    except KeyError:
+        return list(map(methodcaller("get", name, default), data))
 
 
 def compile_network(model: TopologyModel) -> Network:
-    """Collapse the model's multigraph into a :class:`Network` rooted at the uplink devices."""
-    nodes = [ROOT, *model.graph.nodes]
-    index = {name: i for i, name in enumerate(nodes)}
-    bundles: dict[tuple[int, int], int] = {}
-    eu: list[int] = []
-    ev: list[int] = []
-    length: list[float] = []
-    cap: list[float] = []
-    util: list[float] = []
-    mult: list[int] = []
-    mask: list[int] = []
-    virtual: list[bool] = []
-    links: list[list[str]] = []
-    link_cap: dict[str, float] = {}
-    bit = {m: 1 << i for i, m in enumerate(MEDIA)}
-    for dev in model.uplink_devices:
-        eu.append(0)
-        ev.append(index[dev])
-        bundles[(0, index[dev])] = len(eu) - 1
-        length.append(0.0)
-        cap.append(VIRTUAL_CAPACITY_MBPS)
-        util.append(0.0)
-        mult.append(1)
-        mask.append(0)
-        virtual.append(True)
-        links.append([])
-    for u, v, key, d in model.graph.edges(keys=True, data=True):
-        iu, iv = index[u], index[v]
-        if iu == iv:
-            continue  # a cable looped back on one device carries nothing
-        pair = (min(iu, iv), max(iu, iv))
-        link_cap[key] = d["capacity_mbps"]
-        e = bundles.get(pair)
-        if e is None:
-            bundles[pair] = len(eu)
-            eu.append(pair[0])
-            ev.append(pair[1])
-            length.append(d["length_km"])
-            cap.append(d["capacity_mbps"])
-            util.append(d.get("utilization_bps", 0.0))
-            mult.append(1)
-            mask.append(bit.get(d.get("medium", "unknown"), bit["unknown"]))
-            virtual.append(False)
-            links.append([key])
-        else:
-            length[e] = min(length[e], d["length_km"])
-            cap[e] += d["capacity_mbps"]
-            util[e] += d.get("utilization_bps", 0.0)
-            mult[e] += 1
-            mask[e] |= bit.get(d.get("medium", "unknown"), bit["unknown"])
-            links[e].append(key)
-    net = _assemble(nodes, index, eu, ev, length, cap, util, mult, mask, virtual, links, model)
-    net.link_capacity_mbps = link_cap
-    return net
+    """Collapse the model's multigraph into a :class:`Network` rooted at the uplink devices.
 
+    Node ids follow the graph's node order (node 0 being the root).  Costs one walk over the
+    graph's adjacency dicts and a few C-level passes over the links' attribute dicts; Python
+    bytecode runs per link only for bundles of parallel links.  Raises ``KeyError`` if a link
+    lacks ``length_km`` or ``capacity_mbps``.
+    """
+    # networkx keeps its node and adjacency dicts in the same order (nodes are added to and
+    # removed from both together), so the i-th adjacency dict is node i + 1's.  Taking only the
+    # dicts lets the items iterator reuse one tuple instead of allocating one per node.
+    nodes: list[str] = [ROOT, *model.graph]
+    n = len(nodes)
+    index = dict(zip(nodes, range(n), strict=True))
+    nbr_dicts = list(map(itemgetter(1), model.graph.adjacency()))
+    pu, pv, keys, data = _physical_links(nbr_dicts, index)
+    loops = pu == pv
+    if loops.any():
+        # a cable looped back on one device carries nothing
+        real = (~loops).tolist()
+        pu, pv = pu[~loops], pv[~loops]
+        keys, data = list(compress(keys, real)), list(compress(data, real))
+    m = len(keys)
+    length_p = np.fromiter(map(itemgetter("length_km"), data), np.float64, m)
+    cap_raw = list(map(itemgetter("capacity_mbps"), data))
+    cap_p = np.fromiter(cap_raw, np.float64, m)
+    util_p = np.fromiter(_column(data, "utilization_bps", 0.0), np.float64, m)
+    bit = {md: 1 << i for i, md in enumerate(MEDIA)}
+    media = _column(data, "medium", "unknown")
+    mask_p = np.fromiter(map(bit.get, media, repeat(bit["unknown"])), np.int64, m)
 
-def _assemble(
-    nodes: list[str],
-    index: dict[str, int],
-    eu: list[int],
-    ev: list[int],
-    length: list[float],
-    cap: list[float],
-    util: list[float],
-    mult: list[int],
-    mask: list[int],
-    virtual: list[bool],
-    links: list[list[str]],
-    model: TopologyModel,
-) -> Network:
-    eu_a = np.asarray(eu, dtype=np.int64)
-    ev_a = np.asarray(ev, dtype=np.int64)
-    indptr, indices, entry_edge = _csr(len(nodes), eu_a, ev_a)
+    # Parallel links become one edge; edges are numbered in order of first appearance, after
+    # the root edges.
+    uplinks = [index[d] for d in model.uplink_devices]
+    nv = len(uplinks)
+    _, first, group = np.unique(pu * n + pv, return_index=True, return_inverse=True)
+    group = group.reshape(-1)
+    k = len(first)
+    bundled = k < m
+    if bundled:
+        by_first = np.argsort(first)
+        rank = np.empty_like(by_first)
+        rank[by_first] = np.arange(k)
+        group = rank[group]
+        first = first[by_first]
+        mult = np.bincount(group, minlength=k).astype(np.int64)
+        length = np.full(k, np.inf)
+        np.minimum.at(length, group, length_p)
+        mask = np.zeros(k, dtype=np.int64)
+        np.bitwise_or.at(mask, group, mask_p)
+        # bincount adds in link order, as summing the members one by one would
+        cap = np.bincount(group, cap_p, k).astype(np.float64, copy=False)
+        util = np.bincount(group, util_p, k).astype(np.float64, copy=False)
+    else:
+        first = np.arange(m, dtype=np.int64)
+        group = first
+        mult = np.ones(m, dtype=np.int64)
+        length, mask, cap, util = length_p, mask_p, cap_p, util_p
+    eu = np.concatenate([np.zeros(nv, dtype=np.int64), pu[first]])
+    ev = np.concatenate([np.asarray(uplinks, dtype=np.int64), pv[first]])
+    indptr, indices, entry_edge, entry_keys = _csr(n, eu, ev)
     codes = sorted(model.agencies)
-    agencies = [model.agencies[c] for c in codes]
+    agencies = list(map(model.agencies.__getitem__, codes))
+    devices = list(map(attrgetter("devices"), agencies))
     return Network(
         nodes=nodes,
         index=index,
-        eu=eu_a,
-        ev=ev_a,
-        length_km=np.asarray(length, dtype=np.float64),
-        capacity_mbps=np.asarray(cap, dtype=np.float64),
-        utilization_bps=np.asarray(util, dtype=np.float64),
-        multiplicity=np.asarray(mult, dtype=np.int64),
-        medium_mask=np.asarray(mask, dtype=np.int64),
-        virtual=np.asarray(virtual, dtype=np.bool_),
-        links=[tuple(x) for x in links],
+        eu=eu,
+        ev=ev,
+        length_km=_with_roots(nv, 0.0, length),
+        capacity_mbps=_with_roots(nv, VIRTUAL_CAPACITY_MBPS, cap),
+        utilization_bps=_with_roots(nv, 0.0, util),
+        multiplicity=np.concatenate([np.ones(nv, dtype=np.int64), mult]),
+        medium_mask=np.concatenate([np.zeros(nv, dtype=np.int64), mask]),
+        virtual=np.arange(nv + k) < nv,
         indptr=indptr,
         indices=indices,
         entry_edge=entry_edge,
         agency_codes=codes,
-        agency_nodes=[tuple(index[d] for d in a.devices if d in index) for a in agencies],
-        g_down_mbps=np.asarray([a.guaranteed_down_mbps for a in agencies], dtype=np.float64),
-        g_up_mbps=np.asarray([a.guaranteed_up_mbps for a in agencies], dtype=np.float64),
-        demand_current_mbps=np.asarray(
-            [np.nan if a.current_down_mbps is None else a.current_down_mbps for a in agencies],
-            dtype=np.float64,
+        agency_nodes=[
+            (index[d[0]],)
+            if len(d) == 1 and d[0] in index
+            else tuple(index[x] for x in d if x in index)
+            for d in devices
+        ],
+        g_down_mbps=np.fromiter(
+            map(attrgetter("guaranteed_down_mbps"), agencies), np.float64, len(agencies)
         ),
-        link_edge={name: e for e, members in enumerate(links) for name in members},
-        link_capacity_mbps={},
+        g_up_mbps=np.fromiter(
+            map(attrgetter("guaranteed_up_mbps"), agencies), np.float64, len(agencies)
+        ),
+        # None (not measured) becomes NaN
+        demand_current_mbps=np.array(
+            list(map(attrgetter("current_down_mbps"), agencies)), dtype=np.float64
+        ).reshape(len(agencies)),
+        link_table=LinkTable(keys, group + nv, first, cap_raw, nv, bundled),
+        _entry_keys=entry_keys,
     )

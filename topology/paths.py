@@ -11,6 +11,7 @@ two nodes in a maximum spanning tree maximises the minimum edge capacity.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 from scipy.sparse import csr_array
@@ -23,7 +24,7 @@ HOP_EPSILON_KM = 1e-6
 """Added per hop so equal-length routes prefer fewer hops and zero-length links stay edges."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class AgencyPath:
     """One agency's route to the internet uplink.
 
@@ -75,27 +76,44 @@ def _weights(net: Network, values: FloatArray) -> csr_array:
     return csr_array((values[net.entry_edge], net.indices, net.indptr), shape=(n, n))
 
 
-def _fold_min(anc: IntArray, cap: FloatArray, eid: IntArray) -> tuple[FloatArray, IntArray]:
-    """Minimum of ``cap`` over each node's ancestor chain (and which edge), by pointer jumping."""
-    anc, cap, eid = anc.copy(), cap.copy(), eid.copy()
-    while np.any(anc != 0):
-        better = cap[anc] < cap
-        cap = np.where(better, cap[anc], cap)
-        eid = np.where(better, eid[anc], eid)
-        anc = anc[anc]
-    return cap, eid
+def _fold_min_values(anc: IntArray, cap: FloatArray) -> FloatArray:
+    """Minimum of ``cap`` over each node's chain of ancestors, by pointer jumping.
+
+    ``anc[v]`` is ``v``'s parent (0 at the root's children and for nodes off the tree, where
+    ``cap[0]`` must be ``inf``).  Each round doubles the stretch of chain every node has folded
+    in; only nodes whose chain has not yet reached the root take part, so the work shrinks as
+    it goes.  ``cap`` is updated in place.
+    """
+    anc = anc.copy()
+    act = np.flatnonzero(anc)
+    while act.size:
+        up = anc[act]
+        cap[act] = np.minimum(cap[up], cap[act])
+        anc[act] = anc[up]
+        act = act[anc[act] != 0]
+    return cap
 
 
-def _fold_sum_or(
-    anc: IntArray, km: FloatArray, hops: IntArray, mask: IntArray
-) -> tuple[FloatArray, IntArray, IntArray]:
-    anc, km, hops, mask = anc.copy(), km.copy(), hops.copy(), mask.copy()
-    while np.any(anc != 0):
-        km = km + km[anc]
-        hops = hops + hops[anc]
-        mask = mask | mask[anc]
-        anc = anc[anc]
-    return km, hops, mask
+def _fold_route(
+    anc: IntArray, cap: FloatArray, eid: IntArray, km: FloatArray, hops: IntArray, mask: IntArray
+) -> tuple[FloatArray, IntArray, FloatArray, IntArray, IntArray]:
+    """Along each node's chain of ancestors: the smallest ``cap`` (and its edge), the sums of
+    ``km`` and ``hops`` and the union of ``mask``; node 0's entries must be neutral (``inf``, 0,
+    0, 0).  Same rounds as :func:`_fold_min_values`; the arrays are updated in place."""
+    anc = anc.copy()
+    act = np.flatnonzero(anc)
+    while act.size:
+        up = anc[act]
+        up_cap = cap[up]
+        better = up_cap < cap[act]
+        cap[act] = np.where(better, up_cap, cap[act])
+        eid[act] = np.where(better, eid[up], eid[act])
+        km[act] += km[up]
+        hops[act] += hops[up]
+        mask[act] |= mask[up]
+        anc[act] = anc[up]
+        act = act[anc[act] != 0]
+    return cap, eid, km, hops, mask
 
 
 def shortest_tree(net: Network) -> tuple[FloatArray, IntArray]:
@@ -107,20 +125,46 @@ def shortest_tree(net: Network) -> tuple[FloatArray, IntArray]:
 
 def widest_values(net: Network) -> FloatArray:
     """Best achievable bottleneck capacity (Mbit/s) from the root to every node (0 if cut off)."""
-    n = net.n_nodes
-    top = float(net.capacity_mbps.max()) + 1.0
-    # Kruskal on (top - capacity) is a maximum spanning tree on capacity; all weights stay > 0.
-    mst = minimum_spanning_tree(_weights(net, top - net.capacity_mbps))
+    n, m = net.n_nodes, net.n_edges
+    if m == 0:
+        return np.zeros(n)
+    # Kruskal on capacity ranks (1 = widest) is a maximum spanning tree on capacity.  Ranks are
+    # exact small integers, never 0 (scipy drops zero weights), and each tree entry's rank names
+    # its edge, so the tree's capacities are read back exactly without an edge lookup.
+    by_cap = np.argsort(-net.capacity_mbps, kind="stable")
+    rank = np.empty(m)
+    rank[by_cap] = np.arange(1, m + 1)
+    mst = minimum_spanning_tree(_weights(net, rank))
     order, pred = breadth_first_order(mst, 0, directed=False, return_predecessors=True)
-    anc = np.zeros(n, dtype=np.int64)
+    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(mst.indptr))
+    cols = mst.indices.astype(np.int64)
+    child = np.where(pred[cols] == rows, cols, rows)
     cap = np.full(n, np.inf)
+    cap[child] = net.capacity_mbps[by_cap[mst.data.astype(np.int64) - 1]]
     nodes = order[1:]
+    anc = np.zeros(n, dtype=np.int64)
     anc[nodes] = pred[nodes]
-    cap[nodes] = net.capacity_mbps[net.edge_between(pred[nodes], nodes)]
-    wide, _ = _fold_min(anc, cap, np.zeros(n, dtype=np.int64))
+    cap[0] = np.inf
+    wide = _fold_min_values(anc, cap)
     reached = np.zeros(n, dtype=np.bool_)
     reached[order] = True
     return np.where(reached, wide, 0.0)
+
+
+def _served_at(net: Network, dist: FloatArray) -> IntArray:
+    """Per agency (``net.agency_codes`` order): its nearest device, -1 when it has none."""
+    dist_l: list[float] | None = None
+    out: list[int] = []
+    for nodes_k in net.agency_nodes:
+        if len(nodes_k) == 1:
+            out.append(nodes_k[0])
+        elif not nodes_k:
+            out.append(-1)
+        else:
+            if dist_l is None:
+                dist_l = dist.tolist()
+            out.append(min(nodes_k, key=dist_l.__getitem__))
+    return np.asarray(out, dtype=np.int64)
 
 
 def agency_paths(net: Network) -> PathsResult:
@@ -131,8 +175,7 @@ def agency_paths(net: Network) -> PathsResult:
     """
     n = net.n_nodes
     dist, pred = shortest_tree(net)
-    reached = np.isfinite(dist)
-    nodes = np.flatnonzero(reached)
+    nodes = np.flatnonzero(np.isfinite(dist))
     nodes = nodes[nodes != 0]
     anc = np.zeros(n, dtype=np.int64)
     anc[nodes] = pred[nodes]
@@ -143,47 +186,50 @@ def agency_paths(net: Network) -> PathsResult:
     km = np.zeros(n)
     km[nodes] = net.length_km[eid[nodes]]
     hops = np.zeros(n, dtype=np.int64)
-    hops[nodes] = (~net.virtual[eid[nodes]]).astype(np.int64)
+    hops[nodes] = ~net.virtual[eid[nodes]]
     mask = np.zeros(n, dtype=np.int64)
     mask[nodes] = net.medium_mask[eid[nodes]]
-    b_cap, b_eid = _fold_min(anc, cap, eid)
-    km, hops, mask = _fold_sum_or(anc, km, hops, mask)
+    b_cap, b_eid, km, hops, mask = _fold_route(anc, cap, eid, km, hops, mask)
     wide = widest_values(net)
 
-    # Plain lists: indexing numpy scalars one by one would cost more than the search itself.
-    dist_l, hops_l, km_l = dist.tolist(), hops.tolist(), km.tolist()
-    cap_l, eid_l, mask_l, wide_l = b_cap.tolist(), b_eid.tolist(), mask.tolist(), wide.tolist()
-    util_l = net.utilization_bps.tolist()
-    media: dict[int, tuple[str, ...]] = {}
-    inf = float("inf")
-    out: dict[str, AgencyPath] = {}
-    for code, nodes_k in zip(net.agency_codes, net.agency_nodes, strict=True):
-        if len(nodes_k) == 1:
-            v = nodes_k[0]
-        else:
-            v = min(nodes_k, key=dist_l.__getitem__) if nodes_k else -1
-        if v < 0 or dist_l[v] == inf:
-            out[code] = AgencyPath(code, None, False, 0, 0.0, None, None, None, None, ())
-            continue
-        m = mask_l[v]
-        if m not in media:
-            media[m] = tuple(net.media_of(m))
-        if hops_l[v] == 0:
-            out[code] = AgencyPath(
-                code, net.nodes[v], True, 0, round(km_l[v], 6), None, None, None, None, media[m]
-            )
-            continue
-        e = eid_l[v]
-        out[code] = AgencyPath(
-            agency=code,
-            device=net.nodes[v],
-            reachable=True,
-            hops=hops_l[v],
-            length_km=round(km_l[v], 6),
-            bottleneck_mbps=cap_l[v],
-            bottleneck_link=net.edge_name(e),
-            bottleneck_utilization=util_l[e] / (cap_l[v] * 1e6),
-            widest_mbps=wide_l[v],
-            media=media[m],
+    # Everything per agency is gathered as arrays and turned into lists once: indexing numpy
+    # scalars one by one would cost more than the search itself.
+    at = _served_at(net, dist)
+    v = np.maximum(at, 0)
+    reachable = (at >= 0) & np.isfinite(dist[v])
+    a_hops = hops[v]
+    a_cap = b_cap[v]
+    a_eid = b_eid[v]
+    a_util = net.utilization_bps[a_eid]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a_util = np.where(a_cap > 0, a_util / (a_cap * 1e6), np.where(a_util > 0, np.inf, 0.0))
+    codes = net.agency_codes
+    devices = list(map(net.nodes.__getitem__, v.tolist()))
+    km_l = list(map(round, km[v].tolist(), repeat(6)))
+    a_mask = mask[v].tolist()
+    media = {m: tuple(net.media_of(m)) for m in set(a_mask)}
+    media_l = list(map(media.__getitem__, a_mask))
+    paths = list(
+        map(
+            AgencyPath,
+            codes,
+            devices,
+            repeat(True),
+            a_hops.tolist(),
+            km_l,
+            a_cap.tolist(),
+            net.edge_names(a_eid),
+            a_util.tolist(),
+            wide[v].tolist(),
+            media_l,
         )
-    return PathsResult(net, out, pred)
+    )
+    # An agency on an uplink device crosses no link; one with no reachable device has no route.
+    for k in np.flatnonzero(~reachable | (a_hops == 0)).tolist():
+        if reachable[k]:
+            paths[k] = AgencyPath(
+                codes[k], devices[k], True, 0, km_l[k], None, None, None, None, media_l[k]
+            )
+        else:
+            paths[k] = AgencyPath(codes[k], None, False, 0, 0.0, None, None, None, None, ())
+    return PathsResult(net, dict(zip(codes, paths, strict=True)), pred)

@@ -124,6 +124,12 @@ def _interfaces(state: DeviceState, name: str | None) -> list[InterfaceState]:
         raise LabError(f"{state.hostname} has no interface {name!r}; it has: {valid}") from None
 
 
+def _wrap_offset(raw_octets: float, rate_bps: float, seconds: float) -> int:
+    """Offset that puts a counter at ``raw_octets`` ``rate_bps * seconds`` bytes below 2**32."""
+    margin = int(rate_bps * seconds / 8.0)
+    return ((1 << 32) - margin - int(raw_octets)) % (1 << 32)
+
+
 def apply_state_fault(state: DeviceState, kind: FaultKind, params: dict[str, Any]) -> bool:
     """Apply a fault that lives in the device's state; False if ``kind`` is a server fault."""
     if kind is FaultKind.LINK_DOWN:
@@ -138,10 +144,14 @@ def apply_state_fault(state: DeviceState, kind: FaultKind, params: dict[str, Any
         seconds = float(params.get("seconds_to_wrap", 3.0))
         for iface in _interfaces(state, params.get("interface")):
             iface.counter_bits = 32
-            # Land the in/out octet counters just below 2**32 so they wrap within `seconds`.
-            raw_in = int(iface.raw.get("in_octets", 0.0))
-            margin = int(max(iface.rate_in_bps, iface.rate_out_bps) * seconds / 8.0)
-            iface.counter_offset = (1 << 32) - margin - (raw_in % (1 << 32))
+            # Land each octet counter just below 2**32 so that, at its own current rate, it
+            # wraps within `seconds`.
+            iface.counter_offset = _wrap_offset(
+                iface.raw.get("in_octets", 0.0), iface.rate_in_bps, seconds
+            )
+            iface.counter_offset_out = _wrap_offset(
+                iface.raw.get("out_octets", 0.0), iface.rate_out_bps, seconds
+            )
         return True
     if kind is FaultKind.LLDP_DISAGREE:
         name = params.get("system_name", "unknown-switch")
@@ -180,6 +190,7 @@ def clear_state_faults(state: DeviceState) -> None:
         if iface.counter_bits != 64:
             iface.counter_bits = 64
             iface.counter_offset = 0
+            iface.counter_offset_out = 0
     state.lldp_override = None
 
 

@@ -166,8 +166,10 @@ class InterfaceState:
     background_bps: float = 10_000.0
     # Raw totals since boot (never wrapped; the wrap applies on read); octets and packets.
     raw: dict[str, float] = field(default_factory=dict)
-    # Added to raw values on read: the 32-bit wrap fault starts counters just below 2**32.
+    # Added to raw values on read: the 32-bit wrap fault starts counters just below 2**32,
+    # each direction at its own offset (octets in, octets out).
     counter_offset: int = 0
+    counter_offset_out: int = 0
     rate_in_bps: float = 0.0
     rate_out_bps: float = 0.0
 
@@ -186,12 +188,12 @@ class InterfaceState:
         def get(key: str, offset: int = 0) -> int:
             return (int(self.raw.get(key, 0.0)) + offset) % mod
 
-        off = self.counter_offset
+        off_in, off_out = self.counter_offset, self.counter_offset_out
         return Counters(
-            in_octets=get("in_octets", off),
-            out_octets=get("out_octets", off),
-            in_packets=get("in_packets", off // MEAN_PACKET_OCTETS),
-            out_packets=get("out_packets", off // MEAN_PACKET_OCTETS),
+            in_octets=get("in_octets", off_in),
+            out_octets=get("out_octets", off_out),
+            in_packets=get("in_packets", off_in // MEAN_PACKET_OCTETS),
+            out_packets=get("out_packets", off_out // MEAN_PACKET_OCTETS),
             in_broadcast=get("in_broadcast"),
             out_broadcast=get("out_broadcast"),
             in_multicast=get("in_multicast"),
@@ -207,6 +209,7 @@ class InterfaceState:
     def reset_counters(self) -> None:
         self.raw.clear()
         self.counter_offset = 0
+        self.counter_offset_out = 0
 
 
 @dataclass

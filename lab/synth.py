@@ -29,7 +29,7 @@ def _port(platform: str, n: int) -> str:
 
 def synthetic_inventory(
     n_devices: int,
-    interfaces_per_device: int = 4,
+    interfaces_per_device: int = FANOUT + 2,
     platforms: tuple[str, ...] = ("cisco_ios", "mikrotik_routeros", "linux"),
     seed: int = 0,
 ) -> Inventory:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from collectors.parsers.routeros_text import unquote
+
 # A property name, then how it is compared: "=" sets or tests, "~" is a regex test, "!=" negates.
 _KEY_RE = re.compile(r"([A-Za-z][A-Za-z0-9.-]*)(!=|=|~)")
 _PLAIN_VALUE_RE = re.compile(r"^[A-Za-z0-9._:/,*+-]+$")
-_ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t", "r": "\r", "$": "$", "?": "?", "_": " "}
 
 
 class RosSyntaxError(ValueError):
@@ -98,21 +99,20 @@ def _scan(line: str, pos: int, *, nested: bool) -> tuple[list[Word], int]:
 
 
 def _quoted(line: str, pos: int) -> tuple[str, int]:
-    """Read a double-quoted string starting at ``line[pos] == '"'``; return (value, next pos)."""
-    out: list[str] = []
+    """Read a double-quoted string starting at ``line[pos] == '"'``; return (value, next pos).
+
+    Escapes are RouterOS' own (``\\"``, ``\\n``, ``\\$``...) and ``\\HH`` UTF-8 bytes, decoded
+    by the same function that reads RouterOS output."""
     i = pos + 1
     while i < len(line):
         ch = line[i]
         if ch == "\\":
             if i + 1 >= len(line):
                 break
-            nxt = line[i + 1]
-            out.append(_ESCAPES.get(nxt, nxt))
             i += 2
             continue
         if ch == '"':
-            return "".join(out), i + 1
-        out.append(ch)
+            return unquote(line[pos : i + 1]), i + 1
         i += 1
     raise RosSyntaxError("unmatched quote", pos + 1)
 

@@ -90,12 +90,9 @@ def test_hostile_names_reach_routeros_only_as_inert_comments(
         assert q["target"] == f"10.77.{CODES.index(code)}.0/24"
         assert q["max-limit"] == "2M/5M" and q["parent"] == "nx-g-kecamatan"
         assert q["comment"].startswith("netops: ")
-        # Non-ASCII names travel as RouterOS \\HH byte escapes, which the lab's RouterOS parser
-        # (lab/routeros/words.py, _quoted) does not decode yet: only ASCII names can be compared
-        # verbatim here.  The escaping itself round-trips in test_quoting.py.
-        if name.isascii():
-            # quoted and escaped: stored verbatim as data (a newline included), never executed
-            assert q["comment"] == f"netops: {name}"
+        # quoted and escaped (non-ASCII as RouterOS \\HH byte escapes): stored verbatim as
+        # data (a newline included), never executed
+        assert q["comment"] == f"netops: {name}"
 
 
 def test_hostile_names_never_reach_ios_and_only_derived_names_do(
@@ -171,7 +168,6 @@ def test_hostile_names_reach_routeros_tree_mode_only_as_inert_comments(
     for code, name in zip(CODES, HOSTILE_NAMES, strict=True):
         q = tree[f"nx-a-{code}-down"]
         assert q["max-limit"] == "5M" and q["parent"] == "nx-g-kecamatan-down"
-        if name.isascii():  # see the simple-queue test above for non-ASCII names
-            # stored verbatim as data (line breaks flattened to spaces), never executed
-            flat = "".join(" " if ch < " " else ch for ch in name)
-            assert q["comment"] == f"netops: {flat}"
+        # stored verbatim as data (line breaks flattened to spaces), never executed
+        flat = "".join(" " if ch < " " else ch for ch in name)
+        assert q["comment"] == f"netops: {flat}"

@@ -116,6 +116,28 @@ def test_counter_wrap_makes_32bit_counters_roll_over(
     conn.disconnect()
 
 
+def test_counter_wrap_puts_each_direction_one_wrap_window_below_2_pow_32(
+    lab_factory: Callable[..., Lab], mini_inventory: Inventory
+) -> None:
+    # In and out carry different rates; each counter must sit `seconds_to_wrap` of its own
+    # traffic below 2**32, so both wrap within that window (not only the faster one).
+    clock = ManualClock(TUESDAY_10_WITA)
+    lab = lab_factory(mini_inventory, devices=["dist1"], clock=clock)
+    lab.fault("dist1", "counter-wrap", interface=GI1, seconds_to_wrap=2.0)
+    state = lab.state("dist1")
+    state.sync()
+    iface = state.interfaces[GI1]
+    c = state.counters(GI1)
+    assert iface.rate_in_bps != iface.rate_out_bps
+    for octets, rate_bps in ((c.in_octets, iface.rate_in_bps), (c.out_octets, iface.rate_out_bps)):
+        headroom = 2**32 - octets
+        assert 0 < headroom <= rate_bps * 2.0 / 8 + 1
+    clock.advance(3)
+    state.sync()
+    after = state.counters(GI1)
+    assert after.in_octets < c.in_octets and after.out_octets < c.out_octets
+
+
 def test_slow_device_answers_after_the_client_read_timeout(lab: Lab, lab_password: str) -> None:
     conn = _connect(lab, lab_password)
     lab.fault("dist1", "slow", delay_s=3.0)

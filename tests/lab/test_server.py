@@ -203,3 +203,9 @@ def test_mini_lab_serves_every_inventory_device_to_netmiko(
         conn.disconnect()
     assert prompts["dist1"] == "dist1>"
     assert all(device in prompt for device, prompt in prompts.items())
+
+
+def test_synthetic_inventory_default_port_count_is_the_smallest_that_makes_a_tree() -> None:
+    inv = synthetic_inventory(20)
+    assert len(inv.devices) == 20
+    assert {len(d.interfaces) for d in inv.devices} == {6}

@@ -185,23 +185,17 @@ def shaper_target(inventory: Inventory, plan: BandwidthPlan, shaper: Shaper) -> 
 
 def shaper_problems(inventory: Inventory, source: str = "<inventory>") -> list[Problem]:
     """Shapers whose ``mode`` their platform does not have (``tree`` off MikroTik), as errors at
-    ``shapers[i].mode`` (``line`` 0: :func:`netops.bandwidth.plan.locate` fills it in)."""
+    ``shapers[i].mode`` (``line`` 0: :func:`netops.bandwidth.plan.locate` fills it in), worded
+    as ``netops inventory check`` words them."""
+    from netops.inventory.check_refs import shaper_mode_error
+
     out = []
     by_name = {d.hostname: d for d in inventory.devices}
     for i, s in enumerate(inventory.shapers):
         device = by_name.get(s.device)
-        if device is None or s.mode == ShaperMode.SIMPLE:
-            continue
-        if device.platform != Platform.MIKROTIK_ROUTEROS:
-            out.append(
-                Problem(
-                    source,
-                    0,
-                    f"shapers[{i}].mode",
-                    f"mode {s.mode.value!r} exists only on {Platform.MIKROTIK_ROUTEROS.value}; "
-                    f"{s.device} is {device.platform.value}: use mode: simple",
-                )
-            )
+        message = device and shaper_mode_error(s.mode, s.device, device.platform)
+        if message:
+            out.append(Problem(source, 0, f"shapers[{i}].mode", message))
     return out
 
 

@@ -16,12 +16,13 @@ Edge attributes of the multigraph (key = link id ``"dev:if--dev:if"``): ``medium
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import networkx as nx
 
 from netops.errors import TopologyError
 from netops.inventory.schema import Inventory, Role
+from topology.links import LinkColumns
 
 ROOT = "__internet__"
 """The virtual node every uplink device hangs from; never a real device name (names cannot
@@ -70,33 +71,72 @@ class AgencyAttachment:
     """Measured on the agency's LAN interfaces (sum of the device->agency direction), if known."""
 
 
-@dataclass
 class TopologyModel:
     """The intranet as a graph: planned links overlaid with discovered ones.
 
     ``graph`` is a ``MultiGraph`` over device hostnames (one edge per physical link); ``agencies``
     maps agency code to its attachment; ``uplink_devices`` are the devices holding an uplink;
     ``coordinates`` maps each device to its site's ``(latitude, longitude)``.
+
+    A model is built as :class:`~topology.links.LinkColumns` (``links``) and its ``graph`` is
+    made from them the first time it is asked for: the analyses compile from the columns and
+    never need it.  Once the graph exists it is the model's truth (it may have been changed),
+    and the columns are no longer used.
     """
 
-    graph: nx.MultiGraph
-    agencies: dict[str, AgencyAttachment]
-    uplink_devices: tuple[str, ...]
-    coordinates: dict[str, tuple[float, float]]
-    device_site: dict[str, str]
-    site_coordinates: dict[str, tuple[float, float]]
-    link_by_port: dict[tuple[str, str], str] = field(default_factory=dict)
-    """``(device, interface) -> link id`` for both ends of every link (for ``--fail-link``)."""
+    def __init__(
+        self,
+        graph: nx.MultiGraph | None = None,
+        agencies: dict[str, AgencyAttachment] | None = None,
+        uplink_devices: tuple[str, ...] = (),
+        coordinates: dict[str, tuple[float, float]] | None = None,
+        device_site: dict[str, str] | None = None,
+        site_coordinates: dict[str, tuple[float, float]] | None = None,
+        link_by_port: dict[tuple[str, str], str] | None = None,
+        *,
+        links: LinkColumns | None = None,
+    ) -> None:
+        if (graph is None) == (links is None):
+            raise TypeError("TopologyModel needs exactly one of graph= and links=")
+        self._graph = graph
+        self._links = links
+        self.agencies: dict[str, AgencyAttachment] = agencies or {}
+        self.uplink_devices = uplink_devices
+        self.coordinates: dict[str, tuple[float, float]] = coordinates or {}
+        self.device_site: dict[str, str] = device_site or {}
+        self.site_coordinates: dict[str, tuple[float, float]] = site_coordinates or {}
+        self.link_by_port: dict[tuple[str, str], str] = link_by_port or {}
+        """``(device, interface) -> link id`` for both ends of every link (for ``--fail-link``)."""
+
+    @property
+    def graph(self) -> nx.MultiGraph:
+        """The model as a ``networkx.MultiGraph`` (built from the columns on first use)."""
+        if self._graph is None:
+            assert self._links is not None
+            self._graph = self._links.to_networkx()
+            self._links = None
+        return self._graph
+
+    @graph.setter
+    def graph(self, g: nx.MultiGraph) -> None:
+        self._graph = g
+        self._links = None
+
+    @property
+    def link_columns(self) -> LinkColumns | None:
+        """The columns the model was built as, while its graph has not been made (else None)."""
+        return self._links
 
     def link_for(self, ref: str) -> str:
         """Resolve ``"DEV:IF"`` (or a link id) to a link id; raise :class:`TopologyError`."""
-        for _u, _v, key in self.graph.edges(keys=True):
-            if key == ref:
-                return ref
+        cols = self._links
+        keys = cols.key if cols is not None else [k for _, _, k in self.graph.edges(keys=True)]
+        if ref in keys:
+            return ref
         if ":" not in ref:
             raise TopologyError(f"link {ref!r}: expected DEVICE:INTERFACE, e.g. core1:ether2")
         device, interface = ref.split(":", 1)
-        if device not in self.graph:
+        if device not in (cols.position if cols is not None else self.graph):
             raise TopologyError(f"link {ref!r}: unknown device {device!r}")
         try:
             return self.link_by_port[(device, interface)]
@@ -112,7 +152,11 @@ class TopologyModel:
         devices = [d for d, s in self.device_site.items() if s == site]
         if not devices:
             raise TopologyError(f"site {site!r} has no device")
-        roles = nx.get_node_attributes(self.graph, "role")
+        cols = self._links
+        if cols is not None:
+            roles = {d: a["role"] for d, a in cols.nodes.items() if "role" in a}
+        else:
+            roles = nx.get_node_attributes(self.graph, "role")
         return min(devices, key=lambda d: (_ROLE_ORDER.get(roles.get(d, Role.ACCESS), 9), d))
 
 
@@ -169,23 +213,24 @@ def build_model(
     from topology.drift import match_discovered  # local: drift imports this module
 
     util = utilization or {}
-    g = nx.MultiGraph()
+    cols = LinkColumns()
     site_xy = {s.name: (s.latitude, s.longitude) for s in inv.sites}
     coordinates: dict[str, tuple[float, float]] = {}
     for d in inv.devices:
-        g.add_node(d.hostname, role=d.role, site=d.site, platform=str(d.platform))
+        cols.add_node(d.hostname, role=d.role, site=d.site, platform=str(d.platform))
         if d.site in site_xy:
             coordinates[d.hostname] = site_xy[d.site]
     speeds = {(d.hostname, i.name): i.speed_mbps for d in inv.devices for i in d.interfaces}
     by_port: dict[tuple[str, str], str] = {}
+    index_of: dict[str, int] = {}
     for link in inv.links:
         a = (link.a.device, link.a.interface)
         b = (link.b.device, link.b.interface)
         lid = link_id(a, b)
-        g.add_edge(
+        index_of[lid] = cols.add_link(
             a[0],
             b[0],
-            key=lid,
+            lid,
             a=a,
             b=b,
             medium=str(link.medium),
@@ -199,18 +244,17 @@ def build_model(
         by_port[b] = lid
     if discovered is not None:
         matched = match_discovered(inv, list(discovered), polled_devices)
-        edge_of = {key: (u, v) for u, v, key in g.edges(keys=True)}
         for lid in matched.seen_links:
-            g.edges[(*edge_of[lid], lid)]["seen"] = True
+            cols.seen[index_of[lid]] = True
         for lid in matched.unseen_links:
-            g.edges[(*edge_of[lid], lid)]["seen"] = False
+            cols.seen[index_of[lid]] = False
         for a, b in matched.unplanned_links:
             lid = link_id(a, b)
             cap = min(speeds.get(a, 1000.0), speeds.get(b, 1000.0))
-            g.add_edge(
+            cols.add_link(
                 a[0],
                 b[0],
-                key=lid,
+                lid,
                 a=a,
                 b=b,
                 medium="unknown",
@@ -222,17 +266,19 @@ def build_model(
             )
             by_port.setdefault(a, lid)
             by_port.setdefault(b, lid)
-    uplinks = tuple(dict.fromkeys(u.device for u in inv.uplinks if u.device in g))
+    uplinks = tuple(dict.fromkeys(u.device for u in inv.uplinks if u.device in cols.position))
     if not uplinks:
         raise TopologyError("the inventory has no uplink on a known device: nothing to route to")
     agencies: dict[str, AgencyAttachment] = {}
     attach = _attachments(inv)
+    lan_ports: dict[str, list[tuple[str, str]]] = {}
+    for d in inv.devices:
+        for i in d.interfaces:
+            if i.agency:
+                lan_ports.setdefault(i.agency, []).append((d.hostname, i.name))
     for ag in inv.agencies:
         current: float | None = None
-        ports = [
-            (d.hostname, i.name) for d in inv.devices for i in d.interfaces if i.agency == ag.code
-        ]
-        rates = [util[p] for p in ports if p in util]
+        rates = [util[p] for p in lan_ports.get(ag.code, ()) if p in util]
         if rates:
             current = sum(r.out_bps for r in rates) / 1e6
         agencies[ag.code] = AgencyAttachment(
@@ -244,7 +290,7 @@ def build_model(
             current_down_mbps=current,
         )
     return TopologyModel(
-        graph=g,
+        links=cols,
         agencies=agencies,
         uplink_devices=uplinks,
         coordinates=coordinates,

@@ -12,18 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import chain, compress, repeat
-from operator import attrgetter, itemgetter, methodcaller
-from typing import Any
+from operator import attrgetter
 
 import networkx as nx
 import numpy as np
 from numpy.typing import NDArray
 
-from topology.model import MEDIA, ROOT, TopologyModel
-
-IntArray = NDArray[np.int64]
-FloatArray = NDArray[np.float64]
+from topology.extract import FloatArray, IntArray, physical_links
+from topology.model import MEDIA, TopologyModel
 
 VIRTUAL_CAPACITY_MBPS = 1e12
 """Capacity given to root edges so they are never a bottleneck."""
@@ -193,70 +189,19 @@ def _with_roots(nv: int, root_value: float, values: FloatArray) -> FloatArray:
     return np.concatenate([np.full(nv, root_value), values])
 
 
-def _physical_links(
-    nbr_dicts: list[dict[str, dict[str, dict[str, Any]]]], index: dict[str, int]
-) -> tuple[IntArray, IntArray, list[str], list[dict[str, Any]]]:
-    """Every physical link once, in ``graph.edges(keys=True)`` order: ``(u, v, keys, data)``
-    with node ids ``u <= v``.
-
-    ``nbr_dicts[i]`` is node ``i + 1``'s ``{neighbour: {key: data}}`` as networkx stores it.
-    A link sits under both of its ends and is kept under the end with the lower id, the end
-    networkx's own edge view reports it under.  All per-link work runs in C (``map``, ``chain``,
-    ``compress``, ``np.fromiter``) and builds no tuple per link.
-    """
-    degree = np.fromiter(map(len, nbr_dicts), np.int64, len(nbr_dicts))
-    total = int(degree.sum())
-    iv = np.fromiter(map(index.__getitem__, chain.from_iterable(nbr_dicts)), np.int64, total)
-    iu = np.repeat(np.arange(1, len(nbr_dicts) + 1, dtype=np.int64), degree)
-    keep = iv >= iu
-    kdicts = list(compress(chain.from_iterable(map(dict.values, nbr_dicts)), keep.tolist()))
-    keys = list(chain.from_iterable(kdicts))
-    data = list(chain.from_iterable(map(dict.values, kdicts)))
-    pu, pv = iu[keep], iv[keep]
-    if len(keys) > len(kdicts):  # parallel links: one entry per link
-        per_pair = np.fromiter(map(len, kdicts), np.int64, len(kdicts))
-        pu, pv = np.repeat(pu, per_pair), np.repeat(pv, per_pair)
-    return pu, pv, keys, data
-
-
-def _column(data: list[dict[str, Any]], name: str, default: Any) -> list[Any]:
-    """``[d.get(name, default) for d in data]``, at ``itemgetter`` speed when none lacks it."""
-    try:
-        return list(map(itemgetter(name), data))
-    except KeyError:
-        return list(map(methodcaller("get", name, default), data))
-
-
 def compile_network(model: TopologyModel) -> Network:
-    """Collapse the model's multigraph into a :class:`Network` rooted at the uplink devices.
+    """Collapse the model's links into a :class:`Network` rooted at the uplink devices.
 
-    Node ids follow the graph's node order (node 0 being the root).  Costs one walk over the
-    graph's adjacency dicts and a few C-level passes over the links' attribute dicts; Python
-    bytecode runs per link only for bundles of parallel links.  Raises ``KeyError`` if a link
-    lacks ``length_km`` or ``capacity_mbps``.
+    Node ids follow the graph's node order (node 0 being the root).  Built with numpy from the
+    model's link columns, or from one walk of its graph once that exists
+    (:func:`topology.extract.physical_links`); Python bytecode runs per link only for bundles of
+    parallel links.  Raises ``KeyError`` if a graph edge lacks ``length_km`` or
+    ``capacity_mbps``.
     """
-    # networkx keeps its node and adjacency dicts in the same order (nodes are added to and
-    # removed from both together), so the i-th adjacency dict is node i + 1's.  Taking only the
-    # dicts lets the items iterator reuse one tuple instead of allocating one per node.
-    nodes: list[str] = [ROOT, *model.graph]
-    n = len(nodes)
-    index = dict(zip(nodes, range(n), strict=True))
-    nbr_dicts = list(map(itemgetter(1), model.graph.adjacency()))
-    pu, pv, keys, data = _physical_links(nbr_dicts, index)
-    loops = pu == pv
-    if loops.any():
-        # a cable looped back on one device carries nothing
-        real = (~loops).tolist()
-        pu, pv = pu[~loops], pv[~loops]
-        keys, data = list(compress(keys, real)), list(compress(data, real))
-    m = len(keys)
-    length_p = np.fromiter(map(itemgetter("length_km"), data), np.float64, m)
-    cap_raw = list(map(itemgetter("capacity_mbps"), data))
-    cap_p = np.fromiter(cap_raw, np.float64, m)
-    util_p = np.fromiter(_column(data, "utilization_bps", 0.0), np.float64, m)
-    bit = {md: 1 << i for i, md in enumerate(MEDIA)}
-    media = _column(data, "medium", "unknown")
-    mask_p = np.fromiter(map(bit.get, media, repeat(bit["unknown"])), np.int64, m)
+    p = physical_links(model)
+    nodes, index, pu, pv, keys, cap_raw = p.nodes, p.index, p.u, p.v, p.keys, p.capacity_raw
+    length_p, cap_p, util_p, mask_p = p.length_km, p.capacity_mbps, p.utilization_bps, p.medium_bit
+    n, m = len(nodes), len(keys)
 
     # Parallel links become one edge; edges are numbered in order of first appearance, after
     # the root edges.

@@ -12,8 +12,7 @@ import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-import networkx as nx
-
+from topology.links import LinkColumns
 from topology.model import AgencyAttachment, TopologyModel
 from topology.routes import Candidates, Segment
 
@@ -40,16 +39,16 @@ def model_from_edges(
 
     Link ids are ``u:pN--v:pN`` with ``N`` counting links, so every link has its own ports.
     """
-    g = nx.MultiGraph()
+    cols = LinkColumns()
     by_port: dict[tuple[str, str], str] = {}
     for n, raw in enumerate(edges):
         e = raw if isinstance(raw, E) else E(raw[0], raw[1])
         a, b = (e.u, f"p{n}"), (e.v, f"p{n}")
         lid = f"{e.u}:p{n}--{e.v}:p{n}"
-        g.add_edge(
+        cols.add_link(
             e.u,
             e.v,
-            key=lid,
+            lid,
             a=a,
             b=b,
             medium=e.medium,
@@ -61,19 +60,21 @@ def model_from_edges(
         )
         by_port[a] = by_port[b] = lid
     up = tuple(uplinks)
-    g.add_nodes_from(up)
+    for d in up:
+        cols.add_node(d)
     ags = {}
     for code, (devs, g_down) in agencies.items():
         devices = (devs,) if isinstance(devs, str) else tuple(devs)
-        g.add_nodes_from(devices)
+        for d in devices:
+            cols.add_node(d)
         ags[code] = AgencyAttachment(code, code, devices, float(g_down), float(g_down) / 2)
     coords = dict(coordinates or {})
     return TopologyModel(
-        graph=g,
+        links=cols,
         agencies=ags,
         uplink_devices=up,
         coordinates=coords,
-        device_site={d: d for d in g.nodes},
+        device_site={d: d for d in cols.nodes},
         site_coordinates={d: xy for d, xy in coords.items()},
         link_by_port=by_port,
     )

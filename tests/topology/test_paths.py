@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import networkx as nx
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from topology.model import ROOT
 from topology.network import compile_network
-from topology.paths import agency_paths
+from topology.paths import agency_paths, round6
 from topology.synth import E, model_from_edges, synthetic_intranet
 
 
@@ -112,3 +113,22 @@ def test_paths_match_networkx_dijkstra_and_bruteforce_widest(seed, n):
             ]
             assert p.bottleneck_mbps == min(caps)
             assert p.widest_mbps == _widest_bruteforce(g, dev)
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_widest_path_tells_capacities_apart_that_differ_far_below_the_root_capacity(reverse):
+    # 0.00001 Mbps is below the float spacing at the virtual root edges' 1e12 Mbps, so reading
+    # widths as (top - capacity) would tie these and let the link order pick the answer.
+    edges = [E("U", "A", 1.0, 1000.00001), E("U", "B", 1.0, 1000.00002)]
+    edges.append(E("B", "A", 1.0, 1000.00002))
+    m = model_from_edges(edges[::-1] if reverse else edges, ["U"], {"a": ("A", 1)})
+    assert agency_paths(compile_network(m)).paths["a"].widest_mbps == 1000.00002
+
+
+def test_km_rounding_is_pythons_round_even_next_to_half_way_values():
+    rng = np.random.default_rng(7)
+    half_way = (rng.integers(0, 10**9, 20_000) + 0.5) / 1e6
+    nudged = half_way + rng.integers(-3, 4, 20_000) * np.spacing(half_way)
+    specials = [0.0, -0.0, 0.0078125, 2.5e-7, 1e300, np.inf, np.nan, 123456789.1234565]
+    for x in (rng.uniform(0, 500, 20_000), half_way, nudged, np.array(specials)):
+        assert [repr(v) for v in round6(x)] == [repr(round(float(v), 6)) for v in x]

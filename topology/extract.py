@@ -30,12 +30,13 @@ MEDIUM_BIT = {m: 1 << i for i, m in enumerate(MEDIA)}
 
 @dataclass
 class PhysicalLinks:
-    """Link ``i`` joins node ids ``u[i] < v[i]`` under id ``keys[i]``; its length (km),
+    """Link ``i`` joins node ids ``u[i] <= v[i]`` under id ``keys[i]``; its length (km),
     capacity (Mbit/s, ``capacity_raw`` as given in the model), utilization (bit/s) and medium
-    bit (:data:`MEDIUM_BIT`)."""
+    bit (:data:`MEDIUM_BIT`).  Device ``name`` is node ``ids[name] + shift``."""
 
     nodes: list[str]
-    index: dict[str, int]
+    ids: dict[str, int]
+    shift: int
     u: IntArray
     v: IntArray
     keys: list[str]
@@ -95,7 +96,8 @@ def _from_columns(cols: LinkColumns) -> PhysicalLinks:
         lo, hi = lo[order], hi[order]
     return PhysicalLinks(
         nodes=nodes,
-        index=dict(zip(nodes, range(n), strict=True)),
+        ids=cols.position,
+        shift=1,
         u=lo,
         v=hi,
         keys=keys,
@@ -135,7 +137,8 @@ def _from_graph(graph: nx.MultiGraph) -> PhysicalLinks:
     cap_raw = list(map(itemgetter("capacity_mbps"), data))
     return PhysicalLinks(
         nodes=nodes,
-        index=index,
+        ids=index,
+        shift=0,
         u=pu,
         v=pv,
         keys=keys,

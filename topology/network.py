@@ -57,7 +57,6 @@ class Network:
     """
 
     nodes: list[str]
-    index: dict[str, int]
     eu: IntArray
     ev: IntArray
     length_km: FloatArray
@@ -77,6 +76,14 @@ class Network:
     """Measured agency demand (Mbit/s), NaN when unknown."""
     link_table: LinkTable = field(repr=False)
     _entry_keys: IntArray | None = field(default=None, repr=False)
+    _index: dict[str, int] | None = field(default=None, repr=False)
+
+    @property
+    def index(self) -> dict[str, int]:
+        """Device name (or :data:`~topology.model.ROOT`) -> node id."""
+        if self._index is None:
+            self._index = dict(zip(self.nodes, range(len(self.nodes)), strict=True))
+        return self._index
 
     @cached_property
     def links(self) -> list[tuple[str, ...]]:
@@ -199,13 +206,16 @@ def compile_network(model: TopologyModel) -> Network:
     ``capacity_mbps``.
     """
     p = physical_links(model)
-    nodes, index, pu, pv, keys, cap_raw = p.nodes, p.index, p.u, p.v, p.keys, p.capacity_raw
+    nodes, pu, pv, keys, cap_raw = p.nodes, p.u, p.v, p.keys, p.capacity_raw
+    # name -> node id is ``ids[name] + shift``: the columns' own positions (shift 1, the root
+    # being node 0) spare building a dict of every device for a run that rarely needs one
+    ids, shift = p.ids, p.shift
     length_p, cap_p, util_p, mask_p = p.length_km, p.capacity_mbps, p.utilization_bps, p.medium_bit
     n, m = len(nodes), len(keys)
 
     # Parallel links become one edge; edges are numbered in order of first appearance, after
     # the root edges.
-    uplinks = [index[d] for d in model.uplink_devices]
+    uplinks = [ids[d] + shift for d in model.uplink_devices]
     nv = len(uplinks)
     _, first, group = np.unique(pu * n + pv, return_index=True, return_inverse=True)
     group = group.reshape(-1)
@@ -238,7 +248,7 @@ def compile_network(model: TopologyModel) -> Network:
     devices = list(map(attrgetter("devices"), agencies))
     return Network(
         nodes=nodes,
-        index=index,
+        _index=ids if shift == 0 else None,
         eu=eu,
         ev=ev,
         length_km=_with_roots(nv, 0.0, length),
@@ -252,9 +262,9 @@ def compile_network(model: TopologyModel) -> Network:
         entry_edge=entry_edge,
         agency_codes=codes,
         agency_nodes=[
-            (index[d[0]],)
-            if len(d) == 1 and d[0] in index
-            else tuple(index[x] for x in d if x in index)
+            (ids[d[0]] + shift,)
+            if len(d) == 1 and d[0] in ids
+            else tuple(ids[x] + shift for x in d if x in ids)
             for d in devices
         ],
         g_down_mbps=np.fromiter(

@@ -127,13 +127,18 @@ class Network:
         """``(indptr, neighbours, edge ids)`` as Python lists, for the linear passes."""
         return self.indptr.tolist(), self.indices.tolist(), self.entry_edge.tolist()
 
+    def edge_keys(self) -> IntArray:
+        """``row * n_nodes + column`` of every CSR entry (sorted)."""
+        keys = self._entry_keys
+        if keys is None or len(keys) != len(self.indices):
+            rows = np.repeat(np.arange(self.n_nodes, dtype=np.int64), np.diff(self.indptr))
+            keys = self._entry_keys = rows * self.n_nodes + self.indices
+        return keys
+
     def edge_between(self, u: IntArray, v: IntArray) -> IntArray:
         """Edge ids joining ``u[i]`` and ``v[i]`` (vectorised CSR lookup); -1 where none."""
         n = self.n_nodes
-        keys = self._entry_keys
-        if keys is None or len(keys) != len(self.indices):
-            keys = np.repeat(np.arange(n, dtype=np.int64), np.diff(self.indptr)) * n + self.indices
-            self._entry_keys = keys
+        keys = self.edge_keys()
         want = u.astype(np.int64) * n + v.astype(np.int64)
         pos = np.searchsorted(keys, want)
         pos = np.minimum(pos, len(keys) - 1)

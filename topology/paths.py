@@ -126,32 +126,29 @@ def shortest_tree(net: Network) -> tuple[FloatArray, IntArray]:
 
 def widest_values(net: Network) -> FloatArray:
     """Best achievable bottleneck capacity (Mbit/s) from the root to every node (0 if cut off)."""
-    n, m = net.n_nodes, net.n_edges
-    if m == 0:
+    n = net.n_nodes
+    if net.n_edges == 0:
         return np.zeros(n)
-    # Kruskal on capacity ranks (1 = widest) is a maximum spanning tree on capacity.  Ranks are
-    # exact small integers, never 0 (scipy drops zero weights), and each tree entry's rank names
-    # its edge, so the tree's capacities are read back exactly without an edge lookup.
-    by_cap = np.argsort(-net.capacity_mbps, kind="stable")
-    rank = np.empty(m)
-    rank[by_cap] = np.arange(1, m + 1)
-    # each edge once (its entry in the row of its lower end) halves what Kruskal sorts
-    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(net.indptr))
+    # Kruskal on negated capacities is a maximum spanning tree on capacity, and negation is
+    # exact, so the tree's capacities are read back bit for bit.  Each edge goes in once (its
+    # entry in the row of its lower end), which halves what Kruskal sorts.  A zero capacity is
+    # no edge to scipy; a node only reached through one gets 0, its true widest value.
+    rows = net.edge_keys() // n
     upper = net.indices > rows
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows[upper], minlength=n), out=indptr[1:])
-    half = csr_array((rank[net.entry_edge[upper]], net.indices[upper], indptr), shape=(n, n))
-    mst = minimum_spanning_tree(half)
+    weights = -net.capacity_mbps[net.entry_edge[upper]]
+    mst = minimum_spanning_tree(csr_array((weights, net.indices[upper], indptr), shape=(n, n)))
     order, pred = breadth_first_order(mst, 0, directed=False, return_predecessors=True)
-    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(mst.indptr))
+    tree_rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(mst.indptr))
     cols = mst.indices.astype(np.int64)
-    child = np.where(pred[cols] == rows, cols, rows)
+    child = np.where(pred[cols] == tree_rows, cols, tree_rows)
     cap = np.full(n, np.inf)
-    cap[child] = net.capacity_mbps[by_cap[mst.data.astype(np.int64) - 1]]
+    cap[child] = -mst.data
+    cap[0] = np.inf
     nodes = order[1:]
     anc = np.zeros(n, dtype=np.int64)
     anc[nodes] = pred[nodes]
-    cap[0] = np.inf
     wide = _fold_min_values(anc, cap)
     reached = np.zeros(n, dtype=np.bool_)
     reached[order] = True

@@ -54,6 +54,8 @@ class Network:
     edge) and ``links`` (physical link ids).  ``indptr``/``indices``/``entry_edge`` is the CSR
     adjacency in both directions, sorted by (row, column).  Agencies: ``agency_codes[k]`` hangs
     from nodes ``agency_nodes[k]`` with ``g_down_mbps[k]``/``g_up_mbps[k]`` guaranteed.
+    ``index``, ``links``, ``link_edge`` and ``link_capacity_mbps`` are made on first use (from
+    ``nodes`` and ``link_table``); :meth:`edge_names` names edges without them.
     """
 
     nodes: list[str]

@@ -3,17 +3,30 @@ equal to a plain per-link compile; the lazily made graph is the one add_edge cal
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import networkx as nx
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from netops.inventory.loader import load_inventory
 from topology.links import LinkColumns
-from topology.model import MEDIA, ROOT, AgencyAttachment, TopologyModel
+from topology.model import (
+    MEDIA,
+    ROOT,
+    AgencyAttachment,
+    DiscoveredLink,
+    InterfaceRate,
+    TopologyModel,
+    build_model,
+)
 from topology.network import VIRTUAL_CAPACITY_MBPS, Network, compile_network
 from topology.paths import agency_paths
 from topology.synth import E, model_from_edges
+
+MINI = Path(__file__).parents[1] / "fixtures" / "mini-inventory.yaml"
 
 
 def _reference(model: TopologyModel) -> dict:
@@ -198,3 +211,17 @@ def test_a_model_is_made_from_a_graph_or_from_link_columns_not_both():
         TopologyModel(agencies={}, uplink_devices=("U",))
     with pytest.raises(TypeError, match="exactly one"):
         TopologyModel(graph=nx.MultiGraph(), links=LinkColumns())
+
+
+def test_inventory_model_with_an_unplanned_link_compiles_alike_from_columns_and_graph():
+    inv = load_inventory(MINI).inventory
+    recs = [
+        DiscoveredLink("core1", "ether2", "dist1", "Gi1/0/1"),
+        DiscoveredLink("core1", "ether4", "rsud-gw", "eth1"),  # not in the plan
+    ]
+    rates = {("core1", "ether3"): InterfaceRate(in_bps=30e6, out_bps=120e6)}
+    net = compile_network(build_model(inv, recs, rates))
+    with_graph = build_model(inv, recs, rates)
+    assert with_graph.graph.edges["core1", "rsud-gw", "core1:ether4--rsud-gw:eth1"]["seen"]
+    assert _network_fields(net) == _network_fields(compile_network(with_graph))
+    assert net.link_capacity_mbps["core1:ether4--rsud-gw:eth1"] == 1000

@@ -55,7 +55,18 @@ def test_whatif_exit_1_when_agencies_are_cut_off():
     assert json.loads(res.output)["cut_off"] == ["rsud"]
 
 
-def test_whatif_exit_0_when_nothing_is_lost():
+SAMPLE = str(Path(__file__).parents[2] / "inventory.yaml")
+
+
+def test_whatif_exit_0_when_a_ring_cut_reroutes_everyone_without_overload():
+    res = run("whatif", "-i", SAMPLE, "--fail-link", "dist-ring2:TenGigabitEthernet1/1/1", "--json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["cut_off"] == []
+    assert "dinkes" in data["rerouted"] and data["overloaded"] == []
+
+
+def test_whatif_port_without_link_is_a_usage_error_and_a_lost_device_exits_1():
     res = run("whatif", "-i", MINI, "--fail-link", "ptp-utara:ether1")
     assert res.exit_code == 2 and "no link on ptp-utara ether1" in res.output
     res = run("whatif", "-i", MINI, "--fail-device", "rsud-gw")

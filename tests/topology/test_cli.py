@@ -124,3 +124,23 @@ def test_render_writes_svg_with_media_colours(tmp_path):
     assert run("render", "-i", MINI, "--out", str(png)).exit_code == 0
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert run("render", "-i", MINI, "--out", str(tmp_path / "topo.gif")).exit_code == 2
+
+
+def test_render_enlarges_the_crowded_town_core_only_when_the_map_is_much_wider():
+    from netops.inventory.loader import load_inventory
+    from topology.model import build_model
+    from topology.render import _dense_core, layout
+
+    sample = build_model(load_inventory(SAMPLE).inventory)
+    pos = layout(sample)
+    box = _dense_core(sample, pos)
+    assert box is not None
+    (x0, x1), (y0, y1) = box
+
+    def inside(dev: str) -> bool:
+        return x0 <= pos[dev][0] <= x1 and y0 <= pos[dev][1] <= y1
+
+    assert inside("core-dc") and inside("dist-ring3") and inside("acc-setda")
+    assert not inside("rtr-gerokgak") and not inside("rtr-tejakula")
+    mini = build_model(load_inventory(MINI).inventory)
+    assert _dense_core(mini, layout(mini)) is None  # four devices: nothing to enlarge

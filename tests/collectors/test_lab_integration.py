@@ -8,6 +8,8 @@ complete.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from collectors.engine import Poller
+from collectors.base import InterfaceCounters
+from collectors.engine import DeviceResult, Poller
+from lab.state import ManualClock
 from netops.secrets import SecretStore
 from netops.settings import Settings
 from netops.storage.telemetry import (
@@ -32,14 +36,25 @@ from tests.helpers import send_to
 pytestmark = [pytest.mark.lab, pytest.mark.slow]
 
 DEVICES = ("core1", "dist1", "rsud-gw", "ptp-utara")
+# A Tuesday, 10:00 WITA (UTC+8): office hours, links busy.
+TUESDAY_10_WITA = datetime(2026, 6, 9, 2, 0, tzinfo=UTC).timestamp()
+WRAPPING, WRAP_IF, REBOOTING = "ptp-utara", "wlan1", "core1"
+STEP_S = 30.0  # lab time between two polls
 
 
 def make_poller(
-    lab: Any, inventory: Any, secrets: SecretStore, sqlite_engine: Engine, tmp: Path
+    lab: Any, inventory: Any, secrets: SecretStore, sqlite_engine: Engine, tmp: Path, **kw: Any
 ) -> Poller:
     settings = Settings(data_dir=tmp, loopback_only=True, device_timeout_s=3, poll_workers=8)
     return Poller(
-        inventory, settings, secrets, lab.endpoints, engine=sqlite_engine, retries=1, backoff_s=0.1
+        inventory,
+        settings,
+        secrets,
+        lab.endpoints,
+        engine=sqlite_engine,
+        retries=1,
+        backoff_s=0.1,
+        **kw,
     )
 
 
@@ -170,37 +185,100 @@ def test_changed_host_key_is_refused_after_trust_on_first_use(
     finally:
         poller.close()
     by = {r.device: r for r in report.results}
-    assert by["dist1"].error_kind == "HostKeyMismatch" and "host key changed" in by["dist1"].error
+    assert by["dist1"].error_kind == "HostKeyMismatch" and "host key changed" in (
+        by["dist1"].error or ""
+    )
     assert all(by[n].ok for n in DEVICES if n != "dist1")
 
 
+def _device_counters(result: DeviceResult, interface: str) -> InterfaceCounters:
+    """The counters of ``interface`` as the device printed them in one poll."""
+    return next(c for c in result.data["counters"] if c.name == interface)
+
+
 def test_reboot_and_counter_wrap_never_store_a_rate_above_interface_speed(
-    mini_lab: Any,
+    lab_factory: Callable[..., Any],
     mini_inventory: Any,
     lab_secrets: SecretStore,
     sqlite_engine: Engine,
     tmp_path: Path,
 ) -> None:
-    poller = make_poller(mini_lab, mini_inventory, lab_secrets, sqlite_engine, tmp_path)
-    try:
-        poller.poll(["facts", "counters"])
-        mini_lab.fault("ptp-utara", "counter-wrap", interface="wlan1", seconds_to_wrap=0.5)
-        time.sleep(1.0)
-        poller.poll(["facts", "counters"])
-        mini_lab.fault("core1", "reboot")
-        time.sleep(1.0)
+    # Lab and poller share one hand-moved clock: the device's uptime and counters and the
+    # poll times (hence the rates' dt) all move by exactly what the test advances, so the
+    # wrap and the reboot fall between two given polls by construction, not by sleeping.
+    clock = ManualClock(TUESDAY_10_WITA)
+    lab = lab_factory(mini_inventory, devices=[WRAPPING, REBOOTING], clock=clock)
+    poller = make_poller(
+        lab,
+        mini_inventory,
+        lab_secrets,
+        sqlite_engine,
+        tmp_path,
+        clock=clock,
+        devices=[WRAPPING, REBOOTING],
+    )
+    wlan = lab.state(WRAPPING).interface(WRAP_IF)
+    polls: list[dict[str, DeviceResult]] = []
+    ledger_octets: list[tuple[float, float]] = []  # wlan1's never-wrapped totals at each poll
+
+    def poll() -> dict[str, DeviceResult]:
         report = poller.poll(["facts", "counters"])
-        time.sleep(1.0)
-        after = poller.poll(["facts", "counters"])
+        assert not report.failed, [r.error for r in report.failed]
+        # the clock stands still during a poll: the lab's totals now are what the device printed
+        ledger_octets.append((wlan.raw["in_octets"], wlan.raw["out_octets"]))
+        polls.append({r.device: r for r in report.results})
+        return polls[-1]
+
+    try:
+        # the 32-bit counters sit 5 s of traffic below 2**32; 30 s later they have wrapped once
+        # (300 Mbit/s for 30 s is far less than 2**32 bytes)
+        lab.fault(WRAPPING, "counter-wrap", interface=WRAP_IF, seconds_to_wrap=5.0)
+        before_wrap = poll()
+        clock.advance(STEP_S)
+        after_wrap = poll()
+        lab.fault(REBOOTING, "reboot")
+        clock.advance(STEP_S)
+        after_reboot = poll()
+        clock.advance(STEP_S)
+        poll()
     finally:
         poller.close()
-    assert not report.failed and not after.failed, [r.error for r in report.failed]
-    core = rows(sqlite_engine, InterfaceSample, "core1")
-    at_reboot = [r for r in core if r.at_s == max(x.at_s for x in core if x.status != "ok")]
+
+    # device side: the raw counter went down across the wrap, the uptime across the reboot
+    c0 = _device_counters(before_wrap[WRAPPING], WRAP_IF)
+    c1 = _device_counters(after_wrap[WRAPPING], WRAP_IF)
+    assert 2**31 < c0.octets_in < 2**32 and 2**31 < c0.octets_out < 2**32
+    assert c1.octets_in < c0.octets_in and c1.octets_out < c0.octets_out
+    up_before = after_wrap[REBOOTING].data["facts"].uptime_s
+    up_after = after_reboot[REBOOTING].data["facts"].uptime_s
+    assert up_after < up_before and up_after <= STEP_S
+
+    # the wrapped interval is stored with the lab's true rate: its never-wrapped totals' delta
+    (in0, out0), (in1, out1) = ledger_octets[0], ledger_octets[1]
+    true_in_bps = (int(in1) - int(in0)) * 8 / STEP_S
+    true_out_bps = (int(out1) - int(out0)) * 8 / STEP_S
+    assert true_in_bps > 1e6 and true_out_bps > 1e6  # office hours: the link carries traffic
+    ptp = {
+        r.at_s: r for r in rows(sqlite_engine, InterfaceSample, WRAPPING) if r.interface == WRAP_IF
+    }
+    wrapped = ptp[after_wrap[WRAPPING].started_s]
+    assert wrapped.status == "ok"
+    assert wrapped.in_bps == pytest.approx(true_in_bps, rel=1e-9)
+    assert wrapped.out_bps == pytest.approx(true_out_bps, rel=1e-9)
+
+    # the reboot interval is dropped for every core1 interface; the next one is stored again
+    core = rows(sqlite_engine, InterfaceSample, REBOOTING)
+    at_reboot = [r for r in core if r.at_s == after_reboot[REBOOTING].started_s]
+    assert len(at_reboot) == len(mini_inventory.device(REBOOTING).interfaces)
     assert {r.status for r in at_reboot} == {"reboot"}
-    assert all(r.in_bps is None for r in at_reboot)
-    assert [r for r in core if r.at_s == core[-1].at_s][0].status == "ok"  # resumes after
+    assert all(r.in_bps is None and r.out_bps is None for r in at_reboot)
+    resumed = [r for r in core if r.at_s == polls[-1][REBOOTING].started_s]
+    assert resumed and {r.status for r in resumed} == {"ok"}
+
     with sqlite_engine.connect() as conn:
-        stored = conn.execute(select(InterfaceSample).where(InterfaceSample.in_bps.is_not(None)))
-        for r in stored:
-            assert r.in_bps <= r.speed_mbps * 1e6 and r.out_bps <= r.speed_mbps * 1e6
+        stored = list(
+            conn.execute(select(InterfaceSample).where(InterfaceSample.in_bps.is_not(None)))
+        )
+    assert stored
+    for r in stored:
+        assert r.in_bps <= r.speed_mbps * 1e6 and r.out_bps <= r.speed_mbps * 1e6

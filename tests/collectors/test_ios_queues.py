@@ -8,7 +8,6 @@ test_golden_parsers.py; this module checks the behaviour those cases do not pin 
 from __future__ import annotations
 
 import ipaddress
-import time
 from pathlib import Path
 from typing import Any
 
@@ -232,13 +231,17 @@ def test_cisco_shaper_classes_are_polled_stored_and_read_back_per_agency_by_usag
     lab_factory: Any, mini_inventory: Any, lab_secrets: Any, sqlite_engine: Engine, tmp_path: Path
 ) -> None:
     from collectors.engine import Poller
+    from lab.state import ManualClock
     from netops.bandwidth.service import apply_device
     from netops.settings import Settings
     from netops.storage.telemetry import QueueSample
-    from tests.bandwidth.labkit import context, with_shapers
+    from tests.bandwidth.labkit import PEAK_S, context, with_shapers
 
     inv = with_shapers(mini_inventory, "dist1")
-    lab = lab_factory(inv)
+    # Lab and poller share one hand-moved clock: the second poll is exactly 60 s of device
+    # time after the first, so the byte deltas give rates without sleeping.
+    clock = ManualClock(PEAK_S)
+    lab = lab_factory(inv, clock=clock)
     ctx = context(inv, lab, lab_secrets, tmp_path, engine=sqlite_engine)
     try:
         result = apply_device(ctx, "dist1", dry_run=False)
@@ -246,10 +249,12 @@ def test_cisco_shaper_classes_are_polled_stored_and_read_back_per_agency_by_usag
         ctx.close()  # the push's own SSH session; the poller opens its own
     assert result.ok, result
     settings = Settings(data_dir=tmp_path, loopback_only=True, device_timeout_s=5, poll_workers=2)
-    poller = Poller(inv, settings, lab_secrets, lab.endpoints, engine=sqlite_engine, retries=1)
+    poller = Poller(
+        inv, settings, lab_secrets, lab.endpoints, engine=sqlite_engine, retries=1, clock=clock
+    )
     try:
         first = poller.poll(["queues"])
-        time.sleep(1.2)
+        clock.advance(60)
         second = poller.poll(["queues"])
     finally:
         poller.close()
@@ -290,7 +295,11 @@ def test_cisco_shaper_classes_are_polled_stored_and_read_back_per_agency_by_usag
 
     with Session(sqlite_engine) as session:
         measured = measured_series(
-            session, inv, ctx.plan(), datetime(2000, 1, 1, tzinfo=UTC), datetime.now(UTC)
+            session,
+            inv,
+            ctx.plan(),
+            datetime(2000, 1, 1, tzinfo=UTC),
+            datetime.fromtimestamp(clock() + 1, UTC),
         )
     for a in agencies:
         m = measured[a.code]

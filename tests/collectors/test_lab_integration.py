@@ -7,7 +7,6 @@ complete.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -64,12 +63,15 @@ def rows(sqlite_engine: Engine, model: Any, device: str) -> list[Any]:
 
 
 def test_full_cycle_stores_facts_counters_rates_neighbours_configs_and_queues_for_every_device(
-    mini_lab: Any,
+    lab_factory: Callable[..., Any],
     mini_inventory: Any,
     lab_secrets: SecretStore,
     sqlite_engine: Engine,
     tmp_path: Path,
 ) -> None:
+    # one hand-moved clock for lab and poller: the second poll is STEP_S of device time later
+    clock = ManualClock(TUESDAY_10_WITA)
+    mini_lab = lab_factory(mini_inventory, clock=clock)
     secret = lab_secrets.resolve("NETOPS_LAB_PASSWORD").reveal()
     send_to(
         mini_lab,
@@ -87,10 +89,12 @@ def test_full_cycle_stores_facts_counters_rates_neighbours_configs_and_queues_fo
         "match ip dst 10.10.2.0/24 flowid 1:10",
     )
 
-    poller = make_poller(mini_lab, mini_inventory, lab_secrets, sqlite_engine, tmp_path)
+    poller = make_poller(
+        mini_lab, mini_inventory, lab_secrets, sqlite_engine, tmp_path, clock=clock
+    )
     try:
         first = poller.poll(["all"])
-        time.sleep(1.5)
+        clock.advance(STEP_S)
         second = poller.poll(["counters", "queues"])
     finally:
         poller.close()

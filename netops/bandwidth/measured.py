@@ -1,8 +1,17 @@
 """Measured per-agency rates from what the collectors stored, whatever the shaper platform.
 
 The read side of the bandwidth manager (``netops bandwidth usage``, ``shares --from-db``, the web
-UI).  Stored queue samples are mapped back to agency codes with the renderers' own naming
-functions, so a name means what netops pushed:
+UI).  A stored queue sample belongs to the agency whose subnets equal the sample's stored
+``target`` subnets (exact set match after CIDR normalisation: ``10.10.2.7/24`` is
+``10.10.2.0/24``, a bare address is a ``/32``; agency subnets from the plan).  The collectors
+store, per queue, the u32 filter subnets of a tc class, the ACL subnets of a Cisco class, the
+target of a MikroTik simple queue and the mark-rule subnets of a tree queue, so a sample keeps
+its agency when the plan is reordered and tc class ids shift.
+
+The queue *name* decides only where the target does not identify one agency: a target that is
+no subnet list (an interface, ACL, packet-mark name, or empty), subnets that several agencies
+share exactly, or the union of several agencies' subnets (a group or uplink queue).  Names are
+the renderers' own, so a name means what netops pushed:
 
 ============================  =========================================  ====================
 shaper                        stored ``queue_name``                      direction
@@ -12,10 +21,20 @@ MikroTik, tree mode           ``nx-a-<code>-down`` / ``-up``             from th
                               (:func:`mikrotik_tree.tree_name`)
 Linux tc                      ``<lan>/<classid>``, ``<wan>/<classid>``   LAN down, WAN up
                               (:func:`linux_tc.class_ids`)
-Cisco IOS MQC                 any name with the class ``NX-<code>-DOWN``  from the class name
-                              / ``-UP`` as a ``/``, ``:`` or space       (:func:`cisco.class_name`)
-                              separated part
+Cisco IOS MQC                 any name with the class ``NX-<code>-DOWN``  from the class name,
+                              / ``-UP`` as a ``/``, ``:`` or space       else LAN down, WAN up
+                              separated part (:func:`cisco.class_name`)  (``<interface>:...``)
 ============================  =========================================  ====================
+
+The direction of a sample attributed by its target comes from the same column: the name where
+it carries one (tree ``-down``/``-up``, Cisco ``-DOWN``/``-UP``), else the interface the name
+starts with (tc, Cisco), else both (a MikroTik simple queue's ``UP/DOWN`` pair).  A target made
+of subnets that no agency has (an agency removed or renumbered since) is not counted at all:
+its name, a tc class id above all, may mean another agency now.  netops' own group and uplink
+queues (``nx-g-*``, ``nx-uplink*``) never count for an agency, even when a one-agency group's
+target equals that agency's subnets.  Two queues of one shaper counting for the same agency,
+direction and time (a foreign queue on an agency's subnets beside netops' own) are not added:
+the one netops' naming gives that agency wins, else the first by name.
 
 A MikroTik shaper's names of both modes are accepted (samples from before a mode switch still
 count).  A one-direction queue's rate is the sum of the stored up and down rates (the collectors
@@ -28,19 +47,21 @@ on the first device with samples.  Rates are bit/s, times epoch seconds.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from netops.bandwidth import cisco, linux_tc, mikrotik, mikrotik_tree
+from netops.bandwidth import cisco, linux_tc, mikrotik, mikrotik_tree, names
 from netops.bandwidth.entries import shaper_target
-from netops.bandwidth.plan import DIRECTIONS, BandwidthPlan, Direction
+from netops.bandwidth.plan import DIRECTIONS, ROOT_KEY, BandwidthPlan, Direction
 from netops.errors import NetopsError
 from netops.inventory.schema import Inventory, Platform, Shaper
 from netops.storage.telemetry import QueueSample, rate_series
@@ -50,6 +71,8 @@ log = logging.getLogger(__name__)
 Series = list[tuple[float, float]]
 # (agency code, direction or None for a queue carrying both directions)
 QueueOwner = tuple[str, Direction | None]
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+SubnetSet = frozenset[Network]
 _SEPARATORS = re.compile(r"[/:\s]+")
 
 
@@ -105,6 +128,105 @@ def owner_of(name: str, owners: Mapping[str, QueueOwner], platform: Platform) ->
     return None
 
 
+def target_subnets(target: str) -> SubnetSet | None:
+    """A stored target as a normalised set of networks: ``"10.10.2.0/24, 10.10.3.7"`` ->
+    ``{10.10.2.0/24, 10.10.3.7/32}`` (host bits dropped).  None when the target is empty or any
+    part is not an address or CIDR (an interface, ACL, packet-mark name, ``global``)."""
+    parts = [p.strip() for p in target.split(",") if p.strip()]
+    if not parts:
+        return None
+    try:
+        return frozenset(ipaddress.ip_network(p, strict=False) for p in parts)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class AgencySubnets:
+    """The plan's agencies by their subnet sets (agencies without a subnet left out)."""
+
+    exact: Mapping[SubnetSet, tuple[str, ...]]
+    sets: tuple[tuple[str, SubnetSet], ...]
+
+    @classmethod
+    def of(cls, plan: BandwidthPlan) -> AgencySubnets:
+        sets = tuple((a.code, frozenset[Network](a.subnets)) for a in plan.agencies if a.subnets)
+        exact: dict[SubnetSet, tuple[str, ...]] = {}
+        for code, nets in sets:
+            exact[nets] = (*exact.get(nets, ()), code)
+        return cls(exact, sets)
+
+    def codes(self, subnets: SubnetSet) -> tuple[str, ...]:
+        """Agencies a target of ``subnets`` may belong to: those whose subnets equal it; else,
+        when it is made of several agencies' subnets (a group queue), all of those; else ()."""
+        found = self.exact.get(subnets)
+        if found:
+            return found
+        inside = tuple(code for code, nets in self.sets if nets <= subnets)
+        return inside if len(inside) > 1 else ()
+
+
+def _netops_non_agency(name: str, platform: Platform) -> bool:
+    """A MikroTik queue netops created for a group or the uplink (``nx-g-*``, ``nx-uplink*``)."""
+    if platform != Platform.MIKROTIK_ROUTEROS:
+        return False
+    tree = names.tree_key(name)
+    key = tree[0] if tree is not None else names.key_of(name)
+    return key is not None and (key == ROOT_KEY or key.startswith("g:"))
+
+
+def _direction_of(
+    name: str, shaper: Shaper, platform: Platform
+) -> Direction | Literal["both"] | None:
+    """Direction a sample of queue ``name`` carries: from the name where it says (tree
+    ``-down``/``-up``, Cisco class ``-DOWN``/``-UP``), else from the interface the name starts
+    with (tc ``<dev>/<classid>``, Cisco ``<interface>:...``: LAN down, WAN up); ``both`` for a
+    MikroTik simple queue; None when it cannot be told (an interface of neither side)."""
+    if platform == Platform.MIKROTIK_ROUTEROS:
+        tree = names.tree_key(name)
+        return tree[1] if tree is not None else "both"
+    if platform == Platform.CISCO_IOS:
+        split = cisco.split_class_name(name.rsplit("/", 1)[-1])
+        if split is not None:
+            return split[1]
+        interface = name.split(":", 1)[0]
+    else:
+        interface = name.rsplit("/", 1)[0]
+    if interface == shaper.lan_interface:
+        return "down"
+    if interface == shaper.wan_interface:
+        return "up"
+    return None
+
+
+def attribute(
+    name: str,
+    target: str,
+    shaper: Shaper,
+    platform: Platform,
+    owners: Mapping[str, QueueOwner],
+    agencies: AgencySubnets,
+) -> QueueOwner | None:
+    """The (agency code, direction or None for both) a stored sample of queue ``name`` with
+    ``target`` counts for on ``shaper``, or None (see the module doc): the agency whose subnets
+    equal the target's; the name (:func:`owner_of` over ``owners``, :func:`queue_owners`) only
+    when the target does not identify one agency; never an agency for a target of subnets no
+    agency has, nor for netops' own group and uplink queues."""
+    if _netops_non_agency(name, platform):
+        return None
+    subnets = target_subnets(target)
+    if subnets is not None:
+        codes = agencies.codes(subnets)
+        if not codes:
+            return None
+        if len(codes) == 1:
+            direction = _direction_of(name, shaper, platform)
+            if direction is None:
+                return None
+            return codes[0], None if direction == "both" else direction
+    return owner_of(name, owners, platform)
+
+
 def _one_direction_rate(up: float | None, down: float | None) -> float | None:
     """A one-direction queue's rate: whichever column the collector filled (the other is 0 or
     empty), None when the sample has no rate (first sample, counter reset)."""
@@ -117,6 +239,7 @@ def _queue_series(
     session: Session,
     inventory: Inventory,
     plan: BandwidthPlan,
+    agencies: AgencySubnets,
     shaper: Shaper,
     since: datetime,
     until: datetime,
@@ -130,6 +253,7 @@ def _queue_series(
     rows = session.execute(
         select(
             QueueSample.queue_name,
+            QueueSample.target,
             QueueSample.at_s,
             QueueSample.rate_up_bps,
             QueueSample.rate_down_bps,
@@ -139,28 +263,39 @@ def _queue_series(
             QueueSample.at_s >= since.timestamp(),
             QueueSample.at_s < until.timestamp(),
         )
-        .order_by(QueueSample.at_s)
+        .order_by(QueueSample.at_s, QueueSample.queue_name)
     ).all()
-    cache: dict[str, QueueOwner | None] = {}
-    out: dict[str, dict[Direction, Series]] = {}
-    for name, at_s, up, down in rows:
-        if name not in cache:
-            cache[name] = owner_of(name, owners, platform)
-        owner = cache[name]
-        if owner is None:
+    cache: dict[tuple[str, str], tuple[QueueOwner, int] | None] = {}
+    # code -> direction -> at_s -> (rank, rate): rank 0 = netops' own queue of that agency
+    points: dict[str, dict[Direction, dict[float, tuple[int, float]]]] = {}
+
+    def put(code: str, direction: Direction, at_s: float, rank: int, value: float) -> None:
+        by_at = points.setdefault(code, {"down": {}, "up": {}})[direction]
+        if at_s not in by_at or rank < by_at[at_s][0]:
+            by_at[at_s] = (rank, value)
+
+    for name, target, at_s, up, down in rows:
+        if (name, target) not in cache:
+            owner = attribute(name, target, shaper, platform, owners, agencies)
+            rank = 0 if owner is not None and owner_of(name, owners, platform) == owner else 1
+            cache[(name, target)] = None if owner is None else (owner, rank)
+        found = cache[(name, target)]
+        if found is None:
             continue
-        code, direction = owner
-        series = out.setdefault(code, {"down": [], "up": []})
+        (code, direction), rank = found
         if direction is None:
             if down is not None:
-                series["down"].append((at_s, float(down)))
+                put(code, "down", at_s, rank, float(down))
             if up is not None:
-                series["up"].append((at_s, float(up)))
+                put(code, "up", at_s, rank, float(up))
         else:
             value = _one_direction_rate(up, down)
             if value is not None:
-                series[direction].append((at_s, value))
-    return out
+                put(code, direction, at_s, rank, value)
+    return {
+        code: {d: [(t, v) for t, (_, v) in sorted(by_dir[d].items())] for d in DIRECTIONS}
+        for code, by_dir in points.items()
+    }
 
 
 def _interface_series(
@@ -191,8 +326,10 @@ def measured_series(
     """Every plan agency's measured rates in ``[since, until)`` (see the module doc for where
     they come from).  Agencies with nothing measured get an empty :class:`AgencySeries`."""
     out = {a.code: AgencySeries(a.code) for a in plan.agencies}
+    agencies = AgencySubnets.of(plan)
     for shaper in inventory.shapers:
-        for code, by_dir in _queue_series(session, inventory, plan, shaper, since, until).items():
+        queues = _queue_series(session, inventory, plan, agencies, shaper, since, until)
+        for code, by_dir in queues.items():
             s = out.get(code)
             if s is None or s.source or not (by_dir["down"] or by_dir["up"]):
                 continue

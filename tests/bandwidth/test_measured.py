@@ -1,11 +1,16 @@
-"""The usage read side over stored samples: queue names of every shaper platform map back to
-agencies through the renderers' naming, and agencies no shaper measured fall back to their LAN
-port counters.  Samples go in through ``netops.telemetry.store.write_batch``, as the collectors
-write them."""
+"""The usage read side over stored samples: a sample belongs to the agency whose subnets equal
+its stored target (so tc history survives a plan reorder), queue names of every shaper platform
+decide where the target does not identify one agency, and agencies no shaper measured fall back
+to their LAN port counters.  Samples go in through ``netops.telemetry.store.write_batch``, as the
+collectors write them; the tc ones are what the collector's parsers read from the lab's tc
+simulator after netops' own rendered commands built the shaper."""
 
 from __future__ import annotations
 
+import dataclasses
+import ipaddress
 import json
+import shlex
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,11 +19,26 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy.orm import Session
 
-from netops.bandwidth.measured import by_direction, measured_series, owner_of, queue_owners
+from collectors.parsers import linux as linux_parsers
+from lab.linux.tc import TcConfig
+from lab.linux.tc_cli import run as run_tc
+from lab.state import build_states
+from netops.bandwidth import linux_tc
+from netops.bandwidth.entries import shaper_target
+from netops.bandwidth.measured import (
+    AgencySubnets,
+    attribute,
+    by_direction,
+    measured_series,
+    owner_of,
+    queue_owners,
+    target_subnets,
+)
 from netops.bandwidth.plan import BandwidthPlan, build_plan
 from netops.cli.main import cli
 from netops.inventory.loader import LoadedInventory
 from netops.inventory.schema import Inventory, Platform, Shaper
+from netops.telemetry.samples import queue_rows
 from netops.telemetry.store import Batch, write_batch
 
 from .conftest import BEFORE_BOOSTS, MINI
@@ -60,11 +80,13 @@ def test_queue_names_of_each_platform_map_back_to_agency_and_direction(
     assert owner_of("x/nx-a-rsud", ros, Platform.MIKROTIK_ROUTEROS) is None
 
 
-def _queue(device: str, name: str, i: int, up: float | None, down: float | None) -> dict[str, Any]:
+def _queue(
+    device: str, name: str, i: int, up: float | None, down: float | None, target: str = ""
+) -> dict[str, Any]:
     return {
         "device": device,
         "queue_name": name,
-        "target": "",
+        "target": target,
         "parent": "",
         "at_s": T0 + 60 * i,
         "limit_at_up_bps": None,
@@ -209,3 +231,209 @@ def test_plan_with_tree_shaper_on_cisco_is_skipped_with_a_warning_not_a_crash(
         got = measured_series(s, inv, plan, BEFORE_BOOSTS, BEFORE_BOOSTS + timedelta(hours=1))
     assert all(not g.source for g in got.values())
     assert "dist1" in caplog.text and "tree" in caplog.text
+
+
+# --- attribution by target subnets ------------------------------------------------------------
+
+HOUR = timedelta(hours=1)
+# Distinct rates per agency so that a sample counted for the wrong agency shows.
+TC_DOWN_BPS = {"bappeda": 7e6, "diskominfo": 5e6, "rsud": 40e6, "kec-utara": 12e6}
+TC_UP_BPS = {"bappeda": 0.7e6, "diskominfo": 0.5e6, "rsud": 8e6, "kec-utara": 1.2e6}
+
+
+def _inserted_first(inv: Inventory, code: str, subnet: str) -> Inventory:
+    """``inv`` with a new agency (a copy of the first one) inserted before all others, so
+    every tc class id shifts by one."""
+    first = inv.agencies[0]
+    new = first.model_copy(
+        update={"code": code, "name": code.upper(), "subnets": (ipaddress.ip_network(subnet),)}
+    )
+    return inv.model_copy(update={"agencies": (new, *inv.agencies)})
+
+
+def _tc_poll(
+    engine: Any, inv: Inventory, plan: BandwidthPlan, shaper: Shaper, at_s: list[float]
+) -> None:
+    """Build the plan's tc tree on the lab's Linux simulator with netops' rendered commands,
+    read it back the way the collector does (``tc class/filter show`` -> ``tc_queues``), give
+    each agency class its agency's rate and store the polls with ``write_batch``."""
+    state = build_states(inv)[shaper.device]
+    tc = TcConfig(state)
+    target = shaper_target(inv, plan, shaper)
+    for cmd in linux_tc.render_full(target):
+        out = run_tc(tc, shlex.split(cmd)[1:])
+        assert linux_tc.output_error(out) is None, (cmd, out)
+    codes = {str(n): a.code for a in plan.agencies for n in a.subnets}
+    queues = []
+    for dev in (shaper.lan_interface, shaper.wan_interface):
+        classes = linux_parsers.parse_tc_classes(
+            shaper.device, dev, run_tc(tc, ["-s", "class", "show", "dev", dev])
+        )
+        filters = linux_parsers.parse_tc_filters(
+            shaper.device, dev, run_tc(tc, ["filter", "show", "dev", dev])
+        )
+        for q in linux_parsers.tc_queues(dev, classes, filters):
+            code = codes.get(q.target)
+            up = dev == shaper.wan_interface
+            rate = (TC_UP_BPS if up else TC_DOWN_BPS).get(code or "", 99e6)
+            queues.append(
+                dataclasses.replace(
+                    q, rate_up_bps=rate if up else 0.0, rate_down_bps=0.0 if up else rate
+                )
+            )
+    batch = Batch()
+    for t in at_s:
+        rows, _ = queue_rows(shaper.device, t, queues, None, {})
+        batch.queues.extend(rows)
+    write_batch(engine, batch)
+
+
+def test_tc_samples_keep_their_agency_after_an_agency_is_inserted_before_the_others(
+    mini_loaded: LoadedInventory, engine: Any
+) -> None:
+    before = _with(mini_loaded.inventory, RSUD_GW)
+    plan_before = build_plan(before, BEFORE_BOOSTS)
+    _tc_poll(engine, before, plan_before, RSUD_GW, [T0 + 60 * i for i in range(5)])
+    after = _inserted_first(before, "bappeda", "10.10.9.0/24")
+    plan_after = build_plan(after, BEFORE_BOOSTS)
+    _tc_poll(engine, after, plan_after, RSUD_GW, [T0 + 60 * i for i in range(5, 10)])
+    ids_before = linux_tc.class_ids(shaper_target(before, plan_before, RSUD_GW).entries)
+    ids_after = linux_tc.class_ids(shaper_target(after, plan_after, RSUD_GW).entries)
+    # the reorder really moved the classes: rsud's old class id is diskominfo's now
+    assert ids_before["a:rsud"] == ids_after["a:diskominfo"] != ids_after["a:rsud"]
+
+    with Session(engine) as s:
+        got = measured_series(s, after, plan_after, BEFORE_BOOSTS, BEFORE_BOOSTS + HOUR)
+    for code in ("diskominfo", "rsud", "kec-utara"):
+        assert got[code].source == "queue rsud-gw"
+        assert [t for t, _ in got[code].down] == [T0 + 60 * i for i in range(10)], code
+        assert {r for _, r in got[code].down} == {TC_DOWN_BPS[code]}, code
+        assert {r for _, r in got[code].up} == {TC_UP_BPS[code]}, code
+    assert [t for t, _ in got["bappeda"].down] == [T0 + 60 * i for i in range(5, 10)]
+    assert {r for _, r in got["bappeda"].down} == {TC_DOWN_BPS["bappeda"]}
+
+
+def test_tc_samples_whose_subnets_no_agency_has_are_ignored_not_given_to_the_class_id_owner(
+    mini_loaded: LoadedInventory, engine: Any
+) -> None:
+    inv = _with(mini_loaded.inventory, RSUD_GW)
+    plan = build_plan(inv, BEFORE_BOOSTS)
+    _tc_poll(engine, inv, plan, RSUD_GW, [T0 + 60 * i for i in range(5)])
+    # rsud renumbered: its old samples' target (10.10.2.0/24) is nobody's now, and its class
+    # id 1:1001 is unchanged, so only the name would still say "rsud"
+    renumbered = tuple(
+        a.model_copy(update={"subnets": (ipaddress.ip_network("10.10.12.0/24"),)})
+        if a.code == "rsud"
+        else a
+        for a in inv.agencies
+    )
+    inv2 = inv.model_copy(update={"agencies": renumbered})
+    plan2 = build_plan(inv2, BEFORE_BOOSTS)
+    with Session(engine) as s:
+        got = measured_series(s, inv2, plan2, BEFORE_BOOSTS, BEFORE_BOOSTS + HOUR)
+    assert got["rsud"].source == "" and got["rsud"].down == [] and got["rsud"].up == []
+    assert {r for _, r in got["diskominfo"].down} == {TC_DOWN_BPS["diskominfo"]}
+    assert {r for _, r in got["kec-utara"].down} == {TC_DOWN_BPS["kec-utara"]}
+
+
+def test_stored_target_is_normalised_cidr_and_names_are_not_subnets() -> None:
+    assert target_subnets("10.10.2.7/24, 10.10.3.5") == {
+        ipaddress.ip_network("10.10.2.0/24"),
+        ipaddress.ip_network("10.10.3.5/32"),
+    }
+    # interface, ACL or packet-mark names and an empty target say nothing about subnets
+    for not_subnets in ("", "eth1", "NX-rsud-DOWN", "10.10.2.0/24,nx-a-rsud-down", "global"):
+        assert target_subnets(not_subnets) is None
+
+
+def test_target_decides_on_every_platform_and_the_name_only_where_it_cannot(
+    mini_loaded: LoadedInventory, mini_plan: BandwidthPlan
+) -> None:
+    inv = _with(mini_loaded.inventory, RSUD_GW, DIST1, CORE1_TREE)
+    agencies = AgencySubnets.of(mini_plan)
+    ros_shaper = mini_loaded.inventory.shapers[0]
+    ros = queue_owners(inv, mini_plan, ros_shaper)
+    tc = queue_owners(inv, mini_plan, RSUD_GW)
+    ios = queue_owners(inv, mini_plan, DIST1)
+    mt, lx, cs = Platform.MIKROTIK_ROUTEROS, Platform.LINUX, Platform.CISCO_IOS
+
+    def ros_at(name: str, target: str) -> Any:
+        return attribute(name, target, ros_shaper, mt, ros, agencies)
+
+    # MikroTik: a foreign simple queue on rsud's subnet is rsud's (both directions); a tree
+    # queue keeps the direction of its name; the target beats a hand-edited netops name
+    assert ros_at("rsud-lama", "10.10.2.0/24") == ("rsud", None)
+    assert ros_at("nx-a-rsud-up", "10.10.2.0/24") == ("rsud", "up")
+    assert ros_at("nx-a-rsud", "10.10.1.0/24") == ("diskominfo", None)
+    # netops' group queue of a one-agency group has that agency's subnets: still not an agency
+    assert ros_at("nx-g-kecamatan", "10.20.1.0/24") is None
+    assert ros_at("nx-uplink-down", "10.10.1.0/24,10.10.2.0/24,10.20.1.0/24") is None
+    # a tree queue whose target is its interface (no mark rules) falls back to its name
+    assert ros_at("nx-a-rsud-down", "ether2") == ("rsud", "down")
+    # a group-like target (several agencies' subnets) does not identify one: the name decides
+    assert ros_at("foreign-opd", "10.10.1.0/24,10.10.2.0/24") is None
+    assert ros_at("nx-a-rsud", "10.10.1.0/24,10.10.2.0/24") == ("rsud", None)
+    # subnets nobody has: ignored, whatever the name says
+    assert ros_at("nx-a-rsud", "10.99.0.0/24") is None
+
+    # tc: LAN interface down, WAN up, whatever the class id; an unknown interface is ignored
+    assert attribute("eth1/1:1002", "10.10.2.0/24", RSUD_GW, lx, tc, agencies) == ("rsud", "down")
+    assert attribute("eth0/1:1000", "10.10.2.0/24", RSUD_GW, lx, tc, agencies) == ("rsud", "up")
+    assert attribute("eth7/1:1001", "10.10.2.0/24", RSUD_GW, lx, tc, agencies) is None
+    assert attribute("eth1/1:1001", "eth1", RSUD_GW, lx, tc, agencies) == ("rsud", "down")
+    assert attribute("eth1/1:1001", "10.99.0.0/24", RSUD_GW, lx, tc, agencies) is None
+
+    # Cisco: the class name's direction, else the interface's; the target picks the agency
+    lan, wan = DIST1.lan_interface, DIST1.wan_interface
+    name_up = f"{wan}:output:NX-UP/NX-kec-utara-UP"
+    assert attribute(name_up, "10.20.1.0/24", DIST1, cs, ios, agencies) == ("kec-utara", "up")
+    foreign = f"{lan}:output:SHAPE/RSUD-WEB"
+    assert attribute(foreign, "10.10.2.0/24", DIST1, cs, ios, agencies) == ("rsud", "down")
+    # ACL names as the target (ACLs not read): the class name decides
+    assert attribute(name_up, "NX-kec-utara-UP", DIST1, cs, ios, agencies) == ("kec-utara", "up")
+
+
+def test_agencies_sharing_the_same_subnets_are_told_apart_by_name_only() -> None:
+    from .conftest import make_inventory, quota
+
+    inv = make_inventory(
+        100,
+        {"opd": quota(50, 100)},
+        [
+            {"code": "a1", "name": "A1", "group": "opd", "quota": quota(10, 50)},
+            {"code": "a2", "name": "A2", "group": "opd", "quota": quota(10, 50)},
+        ],
+    )
+    same = (ipaddress.ip_network("10.30.5.0/24"),)
+    inv = inv.model_copy(
+        update={"agencies": tuple(a.model_copy(update={"subnets": same}) for a in inv.agencies)}
+    )
+    agencies = AgencySubnets.of(build_plan(inv, BEFORE_BOOSTS))
+    assert agencies.codes(frozenset(same)) == ("a1", "a2")
+    shaper = Shaper(device="core1", lan_interface="ether2", wan_interface="ether1")
+    owners = {"nx-a-a2": ("a2", None)}
+    mt = Platform.MIKROTIK_ROUTEROS
+    assert attribute("nx-a-a2", "10.30.5.0/24", shaper, mt, owners, agencies) == ("a2", None)
+    assert attribute("other", "10.30.5.0/24", shaper, mt, owners, agencies) is None
+
+
+def test_a_foreign_queue_on_an_agencys_subnets_beside_netops_queue_is_not_counted_twice(
+    mini_loaded: LoadedInventory, mini_plan: BandwidthPlan, engine: Any
+) -> None:
+    batch = Batch()
+    for i in range(3):
+        batch.queues.append(_queue("core1", "nx-a-rsud", i, 8e6, 40e6, "10.10.2.0/24"))
+        # sorted before netops' name, same subnets, another (wrong) rate
+        batch.queues.append(_queue("core1", "aaa-rsud-old", i, 1e6, 1e6, "10.10.2.0/24"))
+        # netops' one-agency group queue: kec-utara's subnets, never kec-utara's series
+        batch.queues.append(_queue("core1", "nx-g-kecamatan", i, 2e6, 20e6, "10.20.1.0/24"))
+        batch.queues.append(_queue("core1", "nx-a-kec-utara", i, 1e6, 12e6, "10.20.1.0/24"))
+    batch.queues.append(_queue("core1", "aaa-rsud-old", 3, 1e6, 1e6, "10.10.2.0/24"))
+    write_batch(engine, batch)
+    with Session(engine) as s:
+        got = measured_series(
+            s, mini_loaded.inventory, mini_plan, BEFORE_BOOSTS, BEFORE_BOOSTS + HOUR
+        )
+    # three times netops' own queue, then the foreign one where it is the only measurement
+    assert got["rsud"].down == [(T0, 40e6), (T0 + 60, 40e6), (T0 + 120, 40e6), (T0 + 180, 1e6)]
+    assert [r for _, r in got["kec-utara"].down] == [12e6] * 3

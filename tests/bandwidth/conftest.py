@@ -1,16 +1,23 @@
-"""Fixtures for the bandwidth tests: the mini inventory and small plans built from dicts."""
+"""Fixtures for the bandwidth tests: the mini inventory, small plans built from dicts, and
+``shaper_lab`` (a running lab of the mini inventory; see ``tests.bandwidth.labkit.ShaperLab``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from netops.bandwidth.plan import BandwidthPlan, build_plan
 from netops.inventory.loader import LoadedInventory, load_inventory
 from netops.inventory.schema import Inventory
+from netops.secrets import SecretStore
 from tests.helpers import MINI
+
+if TYPE_CHECKING:
+    from tests.bandwidth.labkit import ShaperLab
 
 # Before any boost in the mini inventory (the PPDB boost runs 2026-06-01..08).
 BEFORE_BOOSTS = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
@@ -24,6 +31,21 @@ def mini_loaded() -> LoadedInventory:
 @pytest.fixture
 def mini_plan(mini_loaded: LoadedInventory) -> BandwidthPlan:
     return build_plan(mini_loaded.inventory, BEFORE_BOOSTS)
+
+
+@pytest.fixture
+def shaper_lab(
+    lab_factory: Callable[..., Any],
+    mini_inventory: Inventory,
+    lab_secrets: SecretStore,
+    lab_password: str,
+    tmp_path: Path,
+) -> ShaperLab:
+    """The mini inventory's lab, running for one test, with what pushing plans to it needs."""
+    from tests.bandwidth.labkit import ShaperLab
+
+    lab = lab_factory(mini_inventory)
+    return ShaperLab(lab, mini_inventory, lab_secrets, lab_password, tmp_path)
 
 
 def quota(

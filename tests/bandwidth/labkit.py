@@ -1,13 +1,25 @@
 """Helpers for the lab integration tests: inventories with shapers on every platform, contexts,
-and reading a lab device's queue state directly (no SSH) to check what really arrived."""
+and reading a lab device's queue state directly (no SSH) to check what really arrived.
+
+:class:`ShaperLab` (fixture ``shaper_lab`` in conftest.py) is the arrange step most lab tests
+share: a running lab of the mini inventory, a context for a shaper inventory, the plan applied,
+then hand edits on the router::
+
+    with shaper_lab.applied(with_shapers(shaper_lab.inventory, "core1"), "core1") as ctx:
+        shaper_lab.edit("core1", '/queue simple remove [find name="nx-a-rsud"]')
+        [report] = check_drift(ctx, AT)
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from netops.bandwidth.service import BandwidthContext
+from netops.bandwidth.service import BandwidthContext, apply_device
 from netops.inventory.schema import Inventory, Shaper
 from netops.secrets import SecretStore
 from netops.settings import Settings
@@ -84,3 +96,44 @@ def lowered(inv: Inventory, code: str, down_mbps: float) -> Inventory:
         for a in inv.agencies
     )
     return inv.model_copy(update={"agencies": agencies})
+
+
+@dataclass
+class ShaperLab:
+    """A running lab of ``inventory`` (the mini inventory) and what a test needs to push plans to
+    it: the secrets, the lab password (for hand edits over SSH) and a private directory."""
+
+    lab: Any
+    inventory: Inventory
+    secrets: SecretStore
+    password: str
+    tmp: Path
+
+    def context(self, inv: Inventory, engine: Any = None) -> BandwidthContext:
+        """A context for ``inv`` on this lab (the caller closes it)."""
+        return context(inv, self.lab, self.secrets, self.tmp, engine)
+
+    @contextmanager
+    def applied(
+        self, inv: Inventory, device: str, engine: Any = None
+    ) -> Iterator[BandwidthContext]:
+        """A context for ``inv`` whose plan at :data:`AT` is already applied to ``device``
+        (asserted ``"applied"``); closed when the block ends."""
+        ctx = self.context(inv, engine)
+        try:
+            res = apply_device(ctx, device, dry_run=False, at=AT)
+            assert res.result == "applied", res.error
+            yield ctx
+        finally:
+            ctx.close()
+
+    def apply(self, inv: Inventory, device: str, engine: Any = None) -> None:
+        """Apply ``inv``'s plan at :data:`AT` to ``device`` (asserted ``"applied"``)."""
+        with self.applied(inv, device, engine):
+            pass
+
+    def edit(self, device: str, *commands: str) -> list[str]:
+        """Hand edits: ``commands`` sent to ``device`` in one fresh netmiko session."""
+        from tests.helpers import send_to
+
+        return send_to(self.lab, device, self.password, *commands)

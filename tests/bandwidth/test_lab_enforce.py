@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,26 +11,18 @@ from sqlalchemy.orm import Session
 
 from netops.bandwidth.enforce import apply_target
 from netops.bandwidth.service import apply_device, check_drift, diff_device
-from netops.inventory.schema import Inventory
-from netops.secrets import SecretStore
 from netops.storage.bandwidth_tables import BandwidthPush, DriftReport
-from tests.helpers import send_to
 
-from .labkit import AT, PEAK_S, context, lowered, ros_queues, with_shapers
+from .labkit import AT, PEAK_S, ShaperLab, lowered, ros_queues, with_shapers
 
 pytestmark = [pytest.mark.lab]
 
 
 def test_mikrotik_dry_run_changes_nothing_then_apply_reads_back_in_sync(
-    lab_factory: Any,
-    mini_inventory: Inventory,
-    lab_secrets: SecretStore,
-    tmp_path: Path,
-    engine: Any,
+    shaper_lab: ShaperLab, engine: Any
 ) -> None:
-    lab = lab_factory(mini_inventory)
-    inv = with_shapers(mini_inventory, "core1")
-    ctx = context(inv, lab, lab_secrets, tmp_path, engine)
+    lab = shaper_lab.lab
+    ctx = shaper_lab.context(with_shapers(shaper_lab.inventory, "core1"), engine)
     try:
         dry = apply_device(ctx, "core1", at=AT, actor="tester")
         assert dry.result == "dry-run" and len(dry.diff.actionable) == 12
@@ -53,35 +44,21 @@ def test_mikrotik_dry_run_changes_nothing_then_apply_reads_back_in_sync(
     assert "+ a:rsud down rate 60M ceil 180M" in rows[1].diff_text
 
 
-def test_lab_rates_follow_the_new_limit_after_apply(
-    lab_factory: Any, mini_inventory: Inventory, lab_secrets: SecretStore, tmp_path: Path
-) -> None:
-    lab = lab_factory(mini_inventory)
+def test_lab_rates_follow_the_new_limit_after_apply(shaper_lab: ShaperLab) -> None:
+    lab = shaper_lab.lab
     before = lab.traffic.agency_rates(PEAK_S)["rsud"][0]
     assert before > 40e6  # unshaped, rsud wants most of its 180 Mbit/s at 10:30 WITA
-    inv = lowered(with_shapers(mini_inventory, "core1"), "rsud", 25)
-    ctx = context(inv, lab, lab_secrets, tmp_path)
-    try:
-        assert apply_device(ctx, "core1", dry_run=False, at=AT).result == "applied"
-    finally:
-        ctx.close()
+    shaper_lab.apply(lowered(with_shapers(shaper_lab.inventory, "core1"), "rsud", 25), "core1")
     after = lab.traffic.agency_rates(PEAK_S)["rsud"][0]
     assert after <= 25e6 * 1.001
     assert after > 20e6  # it still gets its limit, not less
 
 
-def test_cisco_apply_reads_back_and_shapes_the_lab(
-    lab_factory: Any, mini_inventory: Inventory, lab_secrets: SecretStore, tmp_path: Path
-) -> None:
-    lab = lab_factory(mini_inventory)
-    inv = lowered(with_shapers(mini_inventory, "dist1"), "rsud", 30)
-    ctx = context(inv, lab, lab_secrets, tmp_path)
-    try:
-        res = apply_device(ctx, "dist1", dry_run=False, at=AT)
-        assert res.result == "applied", res.error
+def test_cisco_apply_reads_back_and_shapes_the_lab(shaper_lab: ShaperLab) -> None:
+    lab = shaper_lab.lab
+    inv = lowered(with_shapers(shaper_lab.inventory, "dist1"), "rsud", 30)
+    with shaper_lab.applied(inv, "dist1") as ctx:
         assert diff_device(ctx, "dist1", AT).in_sync
-    finally:
-        ctx.close()
     assert lab.traffic.agency_rates(PEAK_S)["rsud"][0] <= 30e6 * 1.001
     cfg = lab.runtime("dist1").personality.config
     assert cfg.service_policies["GigabitEthernet1/0/2"]["output"] == "NX-DOWN"
@@ -89,24 +66,13 @@ def test_cisco_apply_reads_back_and_shapes_the_lab(
 
 
 def test_mikrotik_refusal_mid_apply_rolls_back_to_the_previous_queues(
-    lab_factory: Any,
-    mini_inventory: Inventory,
-    lab_secrets: SecretStore,
-    lab_password: str,
-    tmp_path: Path,
-    engine: Any,
+    shaper_lab: ShaperLab, engine: Any
 ) -> None:
-    lab = lab_factory(mini_inventory)
-    inv = with_shapers(mini_inventory, "core1")
-    ctx = context(inv, lab, lab_secrets, tmp_path, engine)
-    try:
-        assert apply_device(ctx, "core1", dry_run=False, at=AT).result == "applied"
+    lab = shaper_lab.lab
+    with shaper_lab.applied(with_shapers(shaper_lab.inventory, "core1"), "core1", engine) as ctx:
         # Someone left a disabled queue with the name the next plan needs: RouterOS refuses the add.
-        send_to(
-            lab,
-            "core1",
-            lab_password,
-            "/queue simple add name=nx-a-dinas-baru target=10.99.0.0/24 disabled=yes",
+        shaper_lab.edit(
+            "core1", "/queue simple add name=nx-a-dinas-baru target=10.99.0.0/24 disabled=yes"
         )
         previous = ros_queues(lab, "core1")
         plan_b = ctx.target("core1", AT)
@@ -123,22 +89,15 @@ def test_mikrotik_refusal_mid_apply_rolls_back_to_the_previous_queues(
             replace(e, ceil_bps=100_000_000) if e.key == "a:rsud" else e for e in plan_b.entries
         ) + tuple(extra)
         result = apply_target(ctx.io("core1"), replace(plan_b, entries=changed), dry_run=False)
-    finally:
-        ctx.close()
     assert result.result == "rolled-back", result
     assert "already have such name" in (result.error or "")
     assert result.sent == 0 and any("nx-a-dinas-aaa" in c for c in result.rollback_commands)
     assert ros_queues(lab, "core1") == previous  # exactly the queues from before the push
 
 
-def test_cisco_refusal_mid_apply_rolls_back(
-    lab_factory: Any, mini_inventory: Inventory, lab_secrets: SecretStore, tmp_path: Path
-) -> None:
-    lab = lab_factory(mini_inventory)
-    inv = with_shapers(mini_inventory, "dist1")
-    ctx = context(inv, lab, lab_secrets, tmp_path)
-    try:
-        assert apply_device(ctx, "dist1", dry_run=False, at=AT).result == "applied"
+def test_cisco_refusal_mid_apply_rolls_back(shaper_lab: ShaperLab) -> None:
+    lab = shaper_lab.lab
+    with shaper_lab.applied(with_shapers(shaper_lab.inventory, "dist1"), "dist1") as ctx:
         target = ctx.target("dist1", AT)
         # diskominfo's ceil changes first (accepted), then rsud asks for a guarantee IOS refuses
         # (bandwidth above 10,000,000 kbit/s).
@@ -154,36 +113,19 @@ def test_cisco_refusal_mid_apply_rolls_back(
         assert result.result == "rolled-back", result
         assert "refused" in (result.error or "")
         assert diff_device(ctx, "dist1", AT).in_sync  # back to the plan applied before
-    finally:
-        ctx.close()
     pc = lab.runtime("dist1").personality.config.policy_maps["NX-DOWN"]["NX-diskominfo-DOWN"]
     assert pc.shape_average_bps == 150_000_000
 
 
-def test_drift_report_after_hand_edit_on_the_router(
-    lab_factory: Any,
-    mini_inventory: Inventory,
-    lab_secrets: SecretStore,
-    lab_password: str,
-    tmp_path: Path,
-    engine: Any,
-) -> None:
-    lab = lab_factory(mini_inventory)
-    inv = with_shapers(mini_inventory, "core1")
-    ctx = context(inv, lab, lab_secrets, tmp_path, engine)
-    try:
-        assert apply_device(ctx, "core1", dry_run=False, at=AT).result == "applied"
-        send_to(
-            lab,
+def test_drift_report_after_hand_edit_on_the_router(shaper_lab: ShaperLab, engine: Any) -> None:
+    with shaper_lab.applied(with_shapers(shaper_lab.inventory, "core1"), "core1", engine) as ctx:
+        shaper_lab.edit(
             "core1",
-            lab_password,
             '/queue simple set [find name="nx-a-rsud"] max-limit=10M/20M',
             '/queue simple remove [find name="nx-a-kec-utara"]',
             "/queue simple add name=tamu target=10.99.9.0/24 max-limit=1M/1M",
         )
         [report] = check_drift(ctx, AT)
-    finally:
-        ctx.close()
     assert report.drifted and report.diff is not None
     lines = [c.text() for c in report.diff.changes]
     assert "~ a:rsud down: ceil_bps 20M -> 180M" in lines
@@ -195,12 +137,10 @@ def test_drift_report_after_hand_edit_on_the_router(
     assert (row.in_sync, row.missing, row.differing, row.extra) == (False, 2, 2, 2)
 
 
-def test_linux_tc_apply_reads_back_and_shapes_the_lab(
-    lab_factory: Any, mini_inventory: Inventory, lab_secrets: SecretStore, tmp_path: Path
-) -> None:
-    lab = lab_factory(mini_inventory)
-    inv = lowered(with_shapers(mini_inventory, "rsud-gw"), "rsud", 35)
-    ctx = context(inv, lab, lab_secrets, tmp_path)
+def test_linux_tc_apply_reads_back_and_shapes_the_lab(shaper_lab: ShaperLab) -> None:
+    lab = shaper_lab.lab
+    inv = lowered(with_shapers(shaper_lab.inventory, "rsud-gw"), "rsud", 35)
+    ctx = shaper_lab.context(inv)
     try:
         assert apply_device(ctx, "rsud-gw", at=AT).result == "dry-run"
         res = apply_device(ctx, "rsud-gw", dry_run=False, at=AT)
@@ -220,14 +160,12 @@ def test_linux_tc_apply_reads_back_and_shapes_the_lab(
 
 
 def test_linux_tc_refusal_mid_apply_restores_and_verifies_the_previous_classes(
-    lab_factory: Any, mini_inventory: Inventory, lab_secrets: SecretStore, tmp_path: Path
+    shaper_lab: ShaperLab,
 ) -> None:
-    lab = lab_factory(mini_inventory)
-    inv = lowered(with_shapers(mini_inventory, "rsud-gw"), "rsud", 35)
-    ctx = context(inv, lab, lab_secrets, tmp_path)
-    io = ctx.io("rsud-gw")
-    try:
-        assert apply_device(ctx, "rsud-gw", dry_run=False, at=AT).result == "applied"
+    lab = shaper_lab.lab
+    inv = lowered(with_shapers(shaper_lab.inventory, "rsud-gw"), "rsud", 35)
+    with shaper_lab.applied(inv, "rsud-gw") as ctx:
+        io = ctx.io("rsud-gw")
         shown = ("tc class show dev eth1", "tc filter show dev eth1", "tc class show dev eth0")
         before = {cmd: io.show(cmd) for cmd in shown}
         target = ctx.target("rsud-gw", AT)
@@ -246,8 +184,6 @@ def test_linux_tc_refusal_mid_apply_restores_and_verifies_the_previous_classes(
         sent = list(io.sent_log)
         after = {cmd: io.show(cmd) for cmd in shown}
         in_sync = diff_device(ctx, "rsud-gw", AT).in_sync
-    finally:
-        ctx.close()
     assert result.result == "rolled-back", result
     assert "prio must be 0..7" in (result.error or "")
     refused = sent.index(next(c for c in sent if c.endswith(" prio 8")))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,15 +12,12 @@ from sqlalchemy.orm import Session
 
 from netops.bandwidth.enforce import apply_target
 from netops.bandwidth.service import apply_device, check_drift, diff_device
-from netops.inventory.schema import Inventory
-from netops.secrets import SecretStore
 from netops.storage.bandwidth_tables import BandwidthPush
-from tests.helpers import send_to
 
 from .labkit import (
     AT,
     PEAK_S,
-    context,
+    ShaperLab,
     lowered,
     ros_mangle,
     ros_queues,
@@ -34,17 +30,12 @@ pytestmark = [pytest.mark.lab]
 
 
 def test_tree_mode_apply_reads_back_in_sync_and_caps_the_lab_at_the_leaf_max_limit(
-    lab_factory: Any,
-    mini_inventory: Inventory,
-    lab_secrets: SecretStore,
-    tmp_path: Path,
-    engine: Any,
+    shaper_lab: ShaperLab, engine: Any
 ) -> None:
-    lab = lab_factory(mini_inventory)
+    lab = shaper_lab.lab
     before = lab.traffic.agency_rates(PEAK_S)["rsud"][0]
     assert before > 40e6  # unshaped, rsud wants most of its 180 Mbit/s at 10:30 WITA
-    inv = lowered(tree_shaper(mini_inventory), "rsud", 25)
-    ctx = context(inv, lab, lab_secrets, tmp_path, engine)
+    ctx = shaper_lab.context(lowered(tree_shaper(shaper_lab.inventory), "rsud", 25), engine)
     try:
         dry = apply_device(ctx, "core1", at=AT, actor="tester")
         assert dry.result == "dry-run" and ros_tree(lab, "core1") == {}
@@ -77,19 +68,15 @@ def test_tree_mode_apply_reads_back_in_sync_and_caps_the_lab_at_the_leaf_max_lim
 
 
 def test_switching_a_shaper_from_simple_to_tree_removes_the_simple_queues(
-    lab_factory: Any, mini_inventory: Inventory, lab_secrets: SecretStore, tmp_path: Path
+    shaper_lab: ShaperLab,
 ) -> None:
-    lab = lab_factory(mini_inventory)
-    ctx = context(with_shapers(mini_inventory, "core1"), lab, lab_secrets, tmp_path)
-    try:
-        assert apply_device(ctx, "core1", dry_run=False, at=AT).result == "applied"
+    lab, mini = shaper_lab.lab, shaper_lab.inventory
+    with shaper_lab.applied(with_shapers(mini, "core1"), "core1") as ctx:
         assert len(ros_queues(lab, "core1")) == 6
-        ctx.inventory = tree_shaper(mini_inventory)
+        ctx.inventory = tree_shaper(mini)
         res = apply_device(ctx, "core1", dry_run=False, at=AT)
         assert res.result == "applied", res.error
         assert diff_device(ctx, "core1", AT).in_sync
-    finally:
-        ctx.close()
     assert ros_queues(lab, "core1") == {}
     assert len(ros_tree(lab, "core1")) == 12 and len(ros_mangle(lab, "core1")) == 3 * 4
     removes = [c for c in res.commands if c.startswith("/queue simple remove")]
@@ -98,24 +85,16 @@ def test_switching_a_shaper_from_simple_to_tree_removes_the_simple_queues(
 
 
 def test_switching_back_from_tree_to_simple_removes_the_tree_and_its_marks(
-    lab_factory: Any,
-    mini_inventory: Inventory,
-    lab_secrets: SecretStore,
-    lab_password: str,
-    tmp_path: Path,
+    shaper_lab: ShaperLab,
 ) -> None:
-    lab = lab_factory(mini_inventory)
-    send_to(lab, "core1", lab_password, "/queue tree add name=tamu parent=ether2 max-limit=1M")
-    ctx = context(tree_shaper(mini_inventory), lab, lab_secrets, tmp_path)
-    try:
-        assert apply_device(ctx, "core1", dry_run=False, at=AT).result == "applied"
-        ctx.inventory = with_shapers(mini_inventory, "core1")
+    lab, mini = shaper_lab.lab, shaper_lab.inventory
+    shaper_lab.edit("core1", "/queue tree add name=tamu parent=ether2 max-limit=1M")
+    with shaper_lab.applied(tree_shaper(mini), "core1") as ctx:
+        ctx.inventory = with_shapers(mini, "core1")
         dry = apply_device(ctx, "core1", at=AT)
         res = apply_device(ctx, "core1", dry_run=False, at=AT)
         assert res.result == "applied", res.error
         assert diff_device(ctx, "core1", AT).in_sync
-    finally:
-        ctx.close()
     assert set(ros_tree(lab, "core1")) == {"tamu"}  # the foreign queue stays
     assert ros_mangle(lab, "core1") == [] and len(ros_queues(lab, "core1")) == 6
     leftovers = [c for c in dry.diff.changes if c.entry.key.startswith("tree:")]
@@ -124,21 +103,12 @@ def test_switching_back_from_tree_to_simple_removes_the_tree_and_its_marks(
 
 
 def test_tree_mode_drift_after_hand_edits_names_queues_and_marks(
-    lab_factory: Any,
-    mini_inventory: Inventory,
-    lab_secrets: SecretStore,
-    lab_password: str,
-    tmp_path: Path,
-    engine: Any,
+    shaper_lab: ShaperLab, engine: Any
 ) -> None:
-    lab = lab_factory(mini_inventory)
-    ctx = context(tree_shaper(mini_inventory), lab, lab_secrets, tmp_path, engine)
-    try:
-        assert apply_device(ctx, "core1", dry_run=False, at=AT).result == "applied"
-        send_to(
-            lab,
+    lab = shaper_lab.lab
+    with shaper_lab.applied(tree_shaper(shaper_lab.inventory), "core1", engine) as ctx:
+        shaper_lab.edit(
             "core1",
-            lab_password,
             '/queue tree set [find name="nx-a-rsud-down"] max-limit=20M',
             '/ip firewall mangle remove [find where new-packet-mark="nx-a-kec-utara-up"]',
             "/queue tree add name=tamu parent=ether2 max-limit=1M",
@@ -148,8 +118,6 @@ def test_tree_mode_drift_after_hand_edits_names_queues_and_marks(
         res = apply_device(ctx, "core1", dry_run=False, at=AT)
         assert res.result == "applied", res.error
         assert diff_device(ctx, "core1", AT).actionable == ()
-    finally:
-        ctx.close()
     assert report.drifted and report.diff is not None
     lines = [c.text() for c in report.diff.changes]
     assert lines == [
@@ -162,24 +130,13 @@ def test_tree_mode_drift_after_hand_edits_names_queues_and_marks(
     assert len([c for c in res.commands if "kec-utara" in c]) == 2 + 4
 
 
-def test_tree_mode_refusal_mid_apply_rolls_back_queues_and_marks(
-    lab_factory: Any,
-    mini_inventory: Inventory,
-    lab_secrets: SecretStore,
-    lab_password: str,
-    tmp_path: Path,
-) -> None:
-    lab = lab_factory(mini_inventory)
-    ctx = context(tree_shaper(mini_inventory), lab, lab_secrets, tmp_path)
-    try:
-        assert apply_device(ctx, "core1", dry_run=False, at=AT).result == "applied"
+def test_tree_mode_refusal_mid_apply_rolls_back_queues_and_marks(shaper_lab: ShaperLab) -> None:
+    lab = shaper_lab.lab
+    with shaper_lab.applied(tree_shaper(shaper_lab.inventory), "core1") as ctx:
         # A disabled queue holds the name the next plan needs: RouterOS refuses that add, after
         # the new agency's mangle rules and rsud's change were already accepted.
-        send_to(
-            lab,
-            "core1",
-            lab_password,
-            "/queue tree add name=nx-a-dinas-baru-down parent=ether2 disabled=yes",
+        shaper_lab.edit(
+            "core1", "/queue tree add name=nx-a-dinas-baru-down parent=ether2 disabled=yes"
         )
         tree_before, mangle_before = ros_tree(lab, "core1"), ros_mangle(lab, "core1")
         plan_b = ctx.target("core1", AT)
@@ -199,8 +156,6 @@ def test_tree_mode_refusal_mid_apply_rolls_back_queues_and_marks(
         )
         result = apply_target(ctx.io("core1"), replace(plan_b, entries=changed), dry_run=False)
         sent = ctx.io("core1").sent_log
-    finally:
-        ctx.close()
     assert result.result == "rolled-back", result
     assert "already have such name" in (result.error or "")
     assert any("dinas-baru" in c and "mangle add" in c for c in sent)  # it got that far

@@ -12,9 +12,9 @@ then hand edits on the router::
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -137,3 +137,13 @@ class ShaperLab:
         from tests.helpers import send_to
 
         return send_to(self.lab, device, self.password, *commands)
+
+
+def edited(target: Any, changes: Mapping[tuple[str, str], Mapping[str, Any]]) -> Any:
+    """``target`` (a device plan) with the entries named ``(key, direction)`` in ``changes``
+    replaced field by field, e.g. ``{("a:rsud", "down"): {"ceil_bps": 90_000_000}}``."""
+    entries = tuple(
+        replace(e, **changes[(e.key, e.direction)]) if (e.key, e.direction) in changes else e
+        for e in target.entries
+    )
+    return replace(target, entries=entries)

@@ -13,7 +13,7 @@ from netops.bandwidth.enforce import apply_target
 from netops.bandwidth.service import apply_device, check_drift, diff_device
 from netops.storage.bandwidth_tables import BandwidthPush, DriftReport
 
-from .labkit import AT, PEAK_S, ShaperLab, lowered, ros_queues, with_shapers
+from .labkit import AT, PEAK_S, ShaperLab, edited, lowered, ros_queues, with_shapers
 
 pytestmark = [pytest.mark.lab]
 
@@ -101,15 +101,14 @@ def test_cisco_refusal_mid_apply_rolls_back(shaper_lab: ShaperLab) -> None:
         target = ctx.target("dist1", AT)
         # diskominfo's ceil changes first (accepted), then rsud asks for a guarantee IOS refuses
         # (bandwidth above 10,000,000 kbit/s).
-        bad = tuple(
-            replace(e, ceil_bps=90_000_000)
-            if e.key == "a:diskominfo" and e.direction == "down"
-            else replace(e, rate_bps=15_000_000_000)
-            if e.key == "a:rsud" and e.direction == "down"
-            else e
-            for e in target.entries
+        bad = edited(
+            target,
+            {
+                ("a:diskominfo", "down"): {"ceil_bps": 90_000_000},
+                ("a:rsud", "down"): {"rate_bps": 15_000_000_000},
+            },
         )
-        result = apply_target(ctx.io("dist1"), replace(target, entries=bad), dry_run=False)
+        result = apply_target(ctx.io("dist1"), bad, dry_run=False)
         assert result.result == "rolled-back", result
         assert "refused" in (result.error or "")
         assert diff_device(ctx, "dist1", AT).in_sync  # back to the plan applied before
@@ -171,16 +170,12 @@ def test_linux_tc_refusal_mid_apply_restores_and_verifies_the_previous_classes(
         target = ctx.target("rsud-gw", AT)
         # rsud's maximum rises (accepted), then kec-utara asks for a priority HTB refuses
         # (prio 9 -> tc "prio 8", outside 0..7): the download tree is half rebuilt by then.
-        bad = tuple(
-            replace(e, ceil_bps=90_000_000)
-            if e.key == "a:rsud" and e.direction == "down"
-            else replace(e, prio=9)
-            if e.key == "a:kec-utara" and e.direction == "down"
-            else e
-            for e in target.entries
+        bad = edited(
+            target,
+            {("a:rsud", "down"): {"ceil_bps": 90_000_000}, ("a:kec-utara", "down"): {"prio": 9}},
         )
         io.sent_log.clear()
-        result = apply_target(io, replace(target, entries=bad), dry_run=False)
+        result = apply_target(io, bad, dry_run=False)
         sent = list(io.sent_log)
         after = {cmd: io.show(cmd) for cmd in shown}
         in_sync = diff_device(ctx, "rsud-gw", AT).in_sync

@@ -281,7 +281,26 @@ def _paths(inventory: Inventory) -> dict[str, AgencyPath]:
         adjacency.setdefault(link.b.device, []).append(
             (link.b.interface, link.a.device, link.a.interface, cap)
         )
-    uplinks = {u.device: u.interface for u in inventory.uplinks}
+    uplinks: dict[str, list[tuple[str, float]]] = {}
+    for u in inventory.uplinks:
+        uplinks.setdefault(u.device, []).append((u.interface, u.down_mbps))
+    # Several uplinks on one device share its agencies like per-connection load balancing
+    # would: each agency goes to the uplink with the least maximum-rate per Mbps bought so far.
+    weight = {a.code: a.quota.maximum_down_mbps or 1.0 for a in inventory.agencies}
+    assigned: dict[tuple[str, str], float] = {}
+
+    def uplink_port(device: str, code: str) -> str:
+        options = uplinks[device]
+        iface, _ = min(
+            options,
+            key=lambda o: (
+                (assigned.get((device, o[0]), 0.0) + weight.get(code, 1.0)) / o[1],
+                o[0],
+            ),
+        )
+        assigned[(device, iface)] = assigned.get((device, iface), 0.0) + weight.get(code, 1.0)
+        return iface
+
     lan_ports: dict[str, tuple[str, str]] = {}
     for dev in inventory.devices:
         for iface in dev.interfaces:
@@ -304,11 +323,11 @@ def _paths(inventory: Inventory) -> dict[str, AgencyPath]:
         if end is None:
             continue
         hops: list[tuple[str, str, str]] = []
+        toward_uplink = uplink_port(end, code)
         bottleneck = min(
-            speeds.get((start, lan_if), math.inf), speeds.get((end, uplinks[end]), math.inf)
+            speeds.get((start, lan_if), math.inf), speeds.get((end, toward_uplink), math.inf)
         )
         # Walk back from the uplink device: each step knows the interface toward the uplink side.
-        toward_uplink = uplinks[end]
         node = end
         while True:
             step = prev[node]

@@ -146,3 +146,23 @@ def test_interface_counters_follow_rates_and_stop_when_the_link_is_down(
     c2 = dist1.counters(gi2)
     assert c2.out_octets == c1.out_octets
     assert dist1.interfaces[gi2].oper_up is False
+
+
+def test_two_uplinks_on_one_router_share_the_agencies_and_neither_port_runs_over_speed() -> None:
+    # The sample's core-dc carries Telkom (1,000 Mbit/s) and Icon+ (500 Mbit/s) on two ports;
+    # at the Tuesday 10:00 WITA peak both carry traffic and neither exceeds its port speed.
+    from netops.inventory.loader import load_inventory
+    from tests.helpers import SAMPLE
+
+    inv = load_inventory(SAMPLE).inventory
+    clock = ManualClock(at(10))
+    states = build_states(inv, clock=clock, traffic=TrafficModel(inv))
+    core = states["core-dc"]
+    core.sync()
+    clock.advance(60)
+    core.sync()
+    speeds = {i.name: i.speed_mbps * 1e6 for i in inv.device("core-dc").interfaces}
+    for uplink in inv.uplinks:
+        c = core.counters(uplink.interface)
+        assert 0 < c.in_rate_bps <= speeds[uplink.interface], uplink.name
+        assert 0 < c.out_rate_bps <= speeds[uplink.interface], uplink.name

@@ -79,6 +79,11 @@ class AgencyPath:
     bottleneck_bps: float
 
 
+LINE_EFFICIENCY = 0.97
+"""Share of a port's bit rate its octet counters can show: preamble and inter-frame gap take the
+rest, so a full port never counts its nominal speed."""
+
+
 class TrafficModel:
     """Deterministic per-agency rates for a lab; implements :class:`lab.state.TrafficSource`."""
 
@@ -88,6 +93,20 @@ class TrafficModel:
         self.agencies: dict[str, Agency] = {a.code: a for a in inventory.agencies}
         self.paths: dict[str, AgencyPath] = _paths(inventory)
         self.uplink_bps = tuple(x * 1e6 for x in inventory.uplink_capacity_mbps())
+        # Each uplink port carries at most what its circuit was bought for (the ISP polices it)
+        # and what the port can physically do: (down, up) bit/s per (device, interface).
+        speeds = {
+            (d.hostname, i.name): i.speed_mbps * 1e6
+            for d in inventory.devices
+            for i in d.interfaces
+        }
+        self.port_capacity_bps: dict[tuple[str, str], tuple[float, float]] = {}
+        for u in inventory.uplinks:
+            port = speeds.get((u.device, u.interface), math.inf) * LINE_EFFICIENCY
+            self.port_capacity_bps[(u.device, u.interface)] = (
+                min(u.down_mbps * 1e6, port),
+                min(u.up_mbps * 1e6, port),
+            )
         self.flows: dict[tuple[str, str], list[Flow]] = {}
         self.through: dict[str, list[str]] = {}
         for code, path in self.paths.items():
@@ -153,8 +172,8 @@ class TrafficModel:
         if hit is not None:
             return hit
         caps = {d: self._caps(d) for d in self._path_devices}
-        down = self._allocate("down", t_s, caps, self.uplink_bps[0])
-        up = self._allocate("up", t_s, caps, self.uplink_bps[1])
+        down = self._police(self._allocate("down", t_s, caps, self.uplink_bps[0]), 0)
+        up = self._police(self._allocate("up", t_s, caps, self.uplink_bps[1]), 1)
         result = {code: (down.get(code, 0.0), up.get(code, 0.0)) for code in self.paths}
         self._cache[key] = result
         if len(self._cache) > CACHE_ENTRIES:
@@ -193,6 +212,23 @@ class TrafficModel:
             if left <= 0:
                 break
         return got
+
+    def _police(self, rates: dict[str, float], index: int) -> dict[str, float]:
+        """Scale the agencies on an uplink port down to that circuit's capacity, if they exceed
+        it (``index`` 0 = down, 1 = up)."""
+        per_port: dict[tuple[str, str], list[str]] = {}
+        for code, path in self.paths.items():
+            device, up_if, _ = path.hops[-1]
+            if (device, up_if) in self.port_capacity_bps:
+                per_port.setdefault((device, up_if), []).append(code)
+        out = dict(rates)
+        for port, codes in per_port.items():
+            total = sum(out.get(c, 0.0) for c in codes)
+            limit = self.port_capacity_bps[port][index]
+            if total > limit > 0:
+                for c in codes:
+                    out[c] = out.get(c, 0.0) * limit / total
+        return out
 
     def _matches(self, code: str, subnet: ipaddress.IPv4Network) -> bool:
         return any(subnet.overlaps(s) for s in self.agencies[code].subnets)

@@ -42,12 +42,10 @@ from tests.helpers import SAMPLE
 pytestmark = [pytest.mark.lab, pytest.mark.slow]
 
 SHAPER = "core-dc"
-# A Tuesday, 03:00 WITA (UTC+8): night traffic, every port well below its speed.  Not office
-# hours: the lab's traffic model runs both uplinks' 1,500 Mbit/s through core-dc's 1 Gbit/s
-# sfp-sfpplus4 alone, so from about 06:00 to 18:00 WITA on working days that port carries more
-# than its speed and its sample is (rightly) dropped as a reset.  On the wall clock this test
-# therefore failed on weekday daytimes; a fixed lab time makes it deterministic.
-TUESDAY_03_WITA = datetime(2026, 6, 8, 19, 0, tzinfo=UTC).timestamp()
+# A Tuesday, 10:00 WITA (UTC+8): the office-hours peak, when core-dc's two uplink ports are
+# busiest (each must stay within its speed, or its sample would be dropped as a reset).  A fixed
+# lab time makes the test deterministic whatever the wall clock says.
+TUESDAY_10_WITA = datetime(2026, 6, 9, 2, 0, tzinfo=UTC).timestamp()
 POLL_INTERVAL_S = 300.0  # lab time between the two polls, a deployment's usual interval
 
 
@@ -80,7 +78,7 @@ def test_full_cycle_over_the_sample_inventory_stores_everything_for_every_device
 ) -> None:
     # Lab and poller share one hand-moved clock, so the second poll is exactly
     # POLL_INTERVAL_S of device time after the first (rates exist without sleeping).
-    clock = ManualClock(TUESDAY_03_WITA)
+    clock = ManualClock(TUESDAY_10_WITA)
     lab = lab_factory(sample, secrets=sample_secrets, clock=clock)
     assert set(lab.endpoints) == {d.hostname for d in sample.devices}
     assert all(ep.host.startswith("127.") for ep in lab.endpoints.values())

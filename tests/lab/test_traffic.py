@@ -166,3 +166,5 @@ def test_two_uplinks_on_one_router_share_the_agencies_and_neither_port_runs_over
         c = core.counters(uplink.interface)
         assert 0 < c.in_rate_bps <= speeds[uplink.interface], uplink.name
         assert 0 < c.out_rate_bps <= speeds[uplink.interface], uplink.name
+        # the ISP polices each circuit at what was bought (Icon+: 500 Mbit/s on a 1 Gbit/s port)
+        assert c.in_rate_bps <= uplink.down_mbps * 1e6 * 1.0001, uplink.name

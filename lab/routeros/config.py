@@ -219,12 +219,6 @@ class RosConfig:
             rate_down_bps=rates["down"],
         )
 
-    def start_counters(self, item: Item, kind: str) -> None:
-        """Take the ledger baseline for a queue just added, so its bytes start at zero."""
-        item.boot_s = self.state.boot_time_s
-        item.baseline = {}
-        self.queue_counters(item, kind)
-
 
 def _net(text: str) -> ipaddress.IPv4Network:
     return ipaddress.IPv4Network(text if "/" in text else f"{text}/32", strict=False)

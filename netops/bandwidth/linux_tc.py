@@ -19,7 +19,6 @@ from collectors.parsers.tc import (
     error_line,
     parse_tc_classes,
     parse_tc_filters,
-    tc_rate_bps,
 )
 from netops.bandwidth.diff import QueueDiff
 from netops.bandwidth.entries import QueueEntry, ShaperTarget
@@ -69,13 +68,6 @@ def tc_rate(bps: int) -> str:
     if bps % 1000 == 0:
         return f"{bps // 1000}kbit"
     return f"{bps}bit"
-
-
-def parse_tc_rate(text: str) -> int:
-    """tc's printed rate (``150Mbit``, ``1500Kbit``, ``64bit``, ``10Mbps`` = bytes/s) -> bit/s.
-
-    The collectors' :func:`~collectors.parsers.tc.tc_rate_bps`; :class:`ValueError` otherwise."""
-    return tc_rate_bps(text)
 
 
 def render_interface(target: ShaperTarget, direction: Direction, rebuild: bool) -> list[str]:

@@ -20,7 +20,6 @@ from collectors.parsers.routeros import (
     parse_export_items,
     parse_simple_queue_export,
     ros_rate,
-    ros_rate_bps,
 )
 from netops.bandwidth.diff import QueueDiff
 from netops.bandwidth.entries import QueueEntry, ShaperTarget
@@ -31,14 +30,6 @@ from netops.errors import ParseError
 
 READ_COMMAND = "/queue simple export terse"
 ERROR_RE = ERROR_LINE
-
-
-def parse_rate(text: str) -> int:
-    """``"150M"`` -> 150000000; ``"1500k"``, ``"2G"``, ``"64000"``; ParseError otherwise."""
-    try:
-        return ros_rate_bps(text)
-    except ValueError as exc:
-        raise ParseError("mikrotik", str(exc)) from None
 
 
 def _pairs(entries: Iterable[QueueEntry]) -> dict[str, dict[Direction, QueueEntry]]:

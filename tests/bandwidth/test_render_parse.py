@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from collectors.parsers.tc import tc_rate_bps
 from netops.bandwidth import cisco, linux_tc, mikrotik
 from netops.bandwidth.diff import diff_entries
 from netops.bandwidth.entries import ShaperTarget, plan_entries
@@ -64,13 +65,13 @@ def test_hand_edited_tc_class_shows_as_changed_and_foreign(mini_plan: BandwidthP
 
 
 def test_tc_rates_parse_in_every_unit_tc_prints() -> None:
-    assert linux_tc.parse_tc_rate("150Mbit") == 150_000_000
-    assert linux_tc.parse_tc_rate("1500Kbit") == 1_500_000
-    assert linux_tc.parse_tc_rate("64bit") == 64
-    assert linux_tc.parse_tc_rate("1Gbit") == 1_000_000_000
-    assert linux_tc.parse_tc_rate("10Mbps") == 80_000_000  # tc's "bps" is bytes per second
+    assert tc_rate_bps("150Mbit") == 150_000_000
+    assert tc_rate_bps("1500Kbit") == 1_500_000
+    assert tc_rate_bps("64bit") == 64
+    assert tc_rate_bps("1Gbit") == 1_000_000_000
+    assert tc_rate_bps("10Mbps") == 80_000_000  # tc's "bps" is bytes per second
     with pytest.raises(ValueError):
-        linux_tc.parse_tc_rate("fast")
+        tc_rate_bps("fast")
 
 
 def test_tc_render_changes_rebuilds_only_the_direction_that_differs(

@@ -109,3 +109,15 @@ def golden_folders_match(golden: Path, cases: Iterable[str], source_line: str = 
         if source_line.format(f) not in source
     ]
     return problems
+
+
+def parsed_real_and_simulated(
+    golden: Path, folder: str, parse: Callable[[str], list[dict[str, Any]]], simulated: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every record of ``golden/folder/real*`` and of the simulator's output, parsed by the same
+    ``parse``; asserts that each real sample and the simulator's output give records."""
+    reals = [parse(p.read_text(encoding="utf-8")) for p in sorted((golden / folder).glob("real*"))]
+    assert reals and all(reals), f"{folder}: a real sample does not parse"
+    sim = parse(simulated)
+    assert sim, f"{folder}: simulator output gave no records:\n{simulated}"
+    return [r for records in reals for r in records], sim

@@ -24,7 +24,7 @@ from collectors.parsers.linux import parse_ip_s_link, parse_tc_classes, parse_tc
 from lab.personalities import personality_for
 from lab.state import build_states
 from netops.inventory.loader import load_inventory
-from tests.helpers import MINI, golden_folders_match
+from tests.helpers import MINI, golden_folders_match, parsed_real_and_simulated
 
 GOLDEN = Path(__file__).parent / "golden" / "linux"
 SETUP = [
@@ -148,11 +148,7 @@ def test_simulator_output_parses_like_real_output(
     folder: str, simulator_outputs: dict[str, str]
 ) -> None:
     _, parse = CASES[folder]
-    reals = [parse(p.read_text(encoding="utf-8")) for p in sorted((GOLDEN / folder).glob("real*"))]
-    assert reals and all(reals), f"{folder}: a real sample does not parse"
-    sim = parse(simulator_outputs[folder])
-    assert sim, f"{folder}: simulator output gave no records:\n{simulator_outputs[folder]}"
-    real_records = [r for records in reals for r in records]
+    real_records, sim = parsed_real_and_simulated(GOLDEN, folder, parse, simulator_outputs[folder])
     keys = set(real_records[0])
     always_set = {k for k in keys if all(r.get(k) not in ("", [], None) for r in real_records)}
     for record in sim:

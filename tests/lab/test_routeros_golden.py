@@ -22,7 +22,7 @@ from collectors.parsers.routeros import Record, parse_records, parse_stats_table
 from lab.personalities import personality_for
 from lab.state import build_states
 from netops.inventory.loader import load_inventory
-from tests.helpers import MINI, golden_folders_match
+from tests.helpers import MINI, golden_folders_match, parsed_real_and_simulated
 
 GOLDEN = Path(__file__).parent / "golden" / "mikrotik_routeros"
 
@@ -106,11 +106,7 @@ def test_simulator_output_parses_like_real_output(
     folder: str, simulator_outputs: dict[str, str]
 ) -> None:
     _, parse = CASES[folder]
-    reals = [parse(p.read_text(encoding="utf-8")) for p in sorted((GOLDEN / folder).glob("real*"))]
-    assert reals and all(reals), f"{folder}: a real sample does not parse"
-    sim = parse(simulator_outputs[folder])
-    assert sim, f"{folder}: simulator output gave no records:\n{simulator_outputs[folder]}"
-    real_records = [r for records in reals for r in records]
+    real_records, sim = parsed_real_and_simulated(GOLDEN, folder, parse, simulator_outputs[folder])
     # RouterOS leaves some keys out of some items (no last-link-down-time on a port never down)
     common = set.intersection(*(set(r) for r in real_records))
     always_set = {k for k in common if all(r.get(k) not in ("", [], None) for r in real_records)}

@@ -26,7 +26,7 @@ def _url(database_url: str | None) -> str:
 @db.command()
 @click.option("--database-url", help=DATABASE_HELP)
 def upgrade(database_url: str | None) -> None:
-    """Run every pending migration (Alembic, to all heads)."""
+    """Run every pending migration (Alembic, to the head)."""
     from netops.storage import db as storage
 
     engine = storage.make_engine(_url(database_url))

@@ -3,7 +3,7 @@
 Run programmatically by :func:`netops.storage.db.upgrade` (which passes its engine in
 ``config.attributes["engine"]``), or from the command line for developers::
 
-    NETOPS_DATABASE_URL=sqlite:////tmp/dev.db alembic -c netops/migrations/alembic.ini upgrade heads
+    NETOPS_DATABASE_URL=sqlite:////tmp/dev.db alembic -c netops/migrations/alembic.ini upgrade head
 
 Without an engine the URL is ``sqlalchemy.url`` from the ini file if set, else the netops settings
 (``NETOPS_DATABASE_URL`` or the default SQLite file).

@@ -91,8 +91,8 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "heads") -> None:
-    """Migrate the database behind ``engine`` to ``revision`` (default: every head).
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate the database behind ``engine`` to ``revision`` (default: the one head).
 
     Raises :class:`StorageError` if the database cannot be reached or a migration fails.
     """

@@ -22,7 +22,9 @@ def neutralise(value: object) -> object:
     return value
 
 
-def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> Response:
+def csv_response(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence[object]]
+) -> Response:
     """A ``text/csv`` download (UTF-8 with BOM so spreadsheets read accents and RTL text)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")

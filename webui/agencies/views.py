@@ -70,14 +70,34 @@ def export_csv() -> ResponseReturnValue:
         if n >= page.pages:
             break
         n += 1
-    header = ["code", "name", "kind", "group", "guaranteed_down_mbps", "maximum_down_mbps",
-              "guaranteed_up_mbps", "maximum_up_mbps", "priority", "boost_active"]  # fmt: skip
+    header = [
+        "code",
+        "name",
+        "kind",
+        "group",
+        "guaranteed_down_mbps",
+        "maximum_down_mbps",
+        "guaranteed_up_mbps",
+        "maximum_up_mbps",
+        "priority",
+        "boost_active",
+    ]
     return csv_response(
         "agencies.csv",
         header,
         (
-            [r.code, r.name, r.kind, r.group, r.guaranteed_down_mbps, r.maximum_down_mbps,
-             r.guaranteed_up_mbps, r.maximum_up_mbps, r.priority, int(r.boosted)]  # fmt: skip
+            [
+                r.code,
+                r.name,
+                r.kind,
+                r.group,
+                r.guaranteed_down_mbps,
+                r.maximum_down_mbps,
+                r.guaranteed_up_mbps,
+                r.maximum_up_mbps,
+                r.priority,
+                int(r.boosted),
+            ]
             for r in rows
         ),
     )
@@ -186,8 +206,13 @@ def usage_csv(code: str) -> ResponseReturnValue:
     data = _chart(code, period)
     up = dict(data.up)
     rows = [
-        [record.code, record.name, datetime.fromtimestamp(t, UTC).isoformat(), round(v, 3),
-         round(up[t], 3) if t in up else ""]  # fmt: skip
+        [
+            record.code,
+            record.name,
+            datetime.fromtimestamp(t, UTC).isoformat(),
+            round(v, 3),
+            round(up[t], 3) if t in up else "",
+        ]
         for t, v in data.down
     ]
     return csv_response(

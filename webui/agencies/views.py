@@ -174,20 +174,21 @@ def _chart(code: str, period: str) -> q.ChartData:
 @bp.get("/<code>/usage.json")
 @allow(*ALL_ROLES)
 def usage_json(code: str) -> ResponseReturnValue:
-    """Chart data: ``{"down": {"t": [ISO 8601 UTC...], "mbps": [...]}, "up": ..., quota lines}``."""
+    """Chart data: ``{"down": {"t": [ISO 8601 in WITA...], "mbps": [...]}, "up": ..., quota
+    lines}`` (times carry their +08:00 offset; the chart shows them as WITA clock times)."""
     data = _chart(code, _period())
 
     def block(points: list[tuple[float, float]]) -> dict[str, list[Any]]:
         return {
-            "t": [datetime.fromtimestamp(t, UTC).isoformat() for t, _ in points],
+            "t": [datetime.fromtimestamp(t, UTC).astimezone(q.WITA).isoformat() for t, _ in points],
             "mbps": [round(v, 3) for _, v in points],
         }
 
     return jsonify(
         code=data.code,
         period=data.period,
-        since=data.since.isoformat(),
-        until=data.until.isoformat(),
+        since=data.since.astimezone(q.WITA).isoformat(),
+        until=data.until.astimezone(q.WITA).isoformat(),
         source=data.source,
         down=block(data.down),
         up=block(data.up),

@@ -24,6 +24,8 @@ from webui.csvsafe import csv_response
 bp = Blueprint("agencies", __name__, url_prefix="/agencies")
 
 PER_PAGE = 25
+DEMAND_MAX_AGE_S = 30.0
+"""Every agency's current demand (for "getting now") is shared by all pages for this long."""
 ALL_ROLES = ("admin", "engineer", "agency")
 
 
@@ -134,7 +136,11 @@ def detail(code: str) -> ResponseReturnValue:
             error = f"agency {code} is not in the inventory file {ctx.inventory_path.name}"
         else:
             session = db()
-            demand = q.current_demand_mbps(session, inventory, plan, now)
+            demand = ctx.recent(
+                "demand",
+                DEMAND_MAX_AGE_S,
+                lambda: q.current_demand_mbps(session, inventory, plan, now),
+            )
             shares = q.shares_of(plan, code, demand)
             summary = q.usage_summary(session, inventory, plan, code, q.month_start(now), now)
             try:

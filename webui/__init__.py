@@ -29,10 +29,6 @@ BLUEPRINTS: list[str] = [
     "webui.agencies:bp",
 ]
 
-# Functions ``f(app) -> None`` run after the blueprints are registered, as "module:function":
-# for extensions that bind to the whole app (an OpenAPI generator, /metrics).
-INIT_HOOKS: list[str] = []
-
 MIN_SECRET_KEY_LEN = 16
 
 
@@ -127,11 +123,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         if not isinstance(blueprint, Blueprint):
             raise TypeError(f"{target} is not a Blueprint")
         app.register_blueprint(blueprint)
-
-    for target in INIT_HOOKS:
-        module_name, attr = target.split(":")
-        hook = getattr(importlib.import_module(module_name), attr)
-        hook(app)
 
     from webui import errors, nav
 

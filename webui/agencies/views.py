@@ -24,8 +24,9 @@ from webui.csvsafe import csv_response
 bp = Blueprint("agencies", __name__, url_prefix="/agencies")
 
 PER_PAGE = 25
-DEMAND_MAX_AGE_S = 30.0
-"""Every agency's current demand (for "getting now") is shared by all pages for this long."""
+SHARES_MAX_AGE_S = 30.0
+"""Every agency's current demand and the HTB shares computed from it ("getting now", "at full
+contention") are shared by all pages for this long: the poller measures once a minute."""
 ALL_ROLES = ("admin", "engineer", "agency")
 
 
@@ -113,9 +114,16 @@ def _record(code: str) -> q.AgencyRecord:
     return record
 
 
-def _plan_or_error(now: datetime) -> tuple[Any, str | None]:
+def _plan_or_error(now: datetime, shared: bool = True) -> tuple[Any, str | None]:
+    """The bandwidth plan in force at ``now`` (``shared``: the one built in the last
+    :data:`SHARES_MAX_AGE_S` seconds), or None and why it cannot be built."""
+    ctx = web_context()
     try:
-        return q.plan_at(web_context().inventory(), now), None
+        if shared:
+            return ctx.recent(
+                "plan", SHARES_MAX_AGE_S, lambda: q.plan_at(ctx.inventory(), now)
+            ), None
+        return q.plan_at(ctx.inventory(), now), None
     except (NetopsError, OSError) as exc:
         return None, str(exc)
 
@@ -136,12 +144,12 @@ def detail(code: str) -> ResponseReturnValue:
             error = f"agency {code} is not in the inventory file {ctx.inventory_path.name}"
         else:
             session = db()
-            demand = ctx.recent(
-                "demand",
-                DEMAND_MAX_AGE_S,
-                lambda: q.current_demand_mbps(session, inventory, plan, now),
-            )
-            shares = q.shares_of(plan, code, demand)
+
+            def every_share() -> dict[str, Any]:
+                demand = q.current_demand_mbps(session, inventory, plan, now)
+                return q.all_shares(plan, demand)
+
+            shares = ctx.recent("shares", SHARES_MAX_AGE_S, every_share)[code]
             summary = q.usage_summary(session, inventory, plan, code, q.month_start(now), now)
             try:
                 path = q.agency_path(ctx.derived("topology", q.topology_view), code)
@@ -244,7 +252,7 @@ def report(code: str) -> ResponseReturnValue:
     until = min(until, now)
     if until <= since:
         abort(404)
-    plan, error = _plan_or_error(until)
+    plan, error = _plan_or_error(until, shared=until >= now)
     summary = days = None
     if plan is not None:
         inventory = web_context().inventory()

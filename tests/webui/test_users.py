@@ -24,7 +24,7 @@ from tests.webui.data import seed_database
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
+def users_db(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'users.db'}"
     seed_database(url, MINI, with_usage=False)
     return url
@@ -39,9 +39,9 @@ def _run(url: str, *args: str, stdin: str | None = None) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_user_add_list_disable_passwd_and_token(db_url: str) -> None:
+def test_user_add_list_disable_passwd_and_token(users_db: str) -> None:
     code, out = _run(
-        db_url,
+        users_db,
         "add",
         "budi",
         "--role",
@@ -54,33 +54,33 @@ def test_user_add_list_disable_passwd_and_token(db_url: str) -> None:
         stdin="a-long-password\n",
     )
     assert code == 0, out
-    code, out = _run(db_url, "list")
+    code, out = _run(users_db, "list")
     line = next(ln for ln in out.splitlines() if ln.startswith("budi"))
     assert line.split()[:5] == ["budi", "agency", "kec-utara", "en", "active"]
-    with _session(db_url) as s:
+    with _session(users_db) as s:
         user = s.scalar(select(User).where(User.username == "budi"))
         assert user is not None and user.password_hash.startswith("$argon2id$")
         assert login(s, "budi", "a-long-password") is not None
-    code, out = _run(db_url, "passwd", "budi", "--password-stdin", stdin="another-password\n")
+    code, out = _run(users_db, "passwd", "budi", "--password-stdin", stdin="another-password\n")
     assert code == 0
-    code, token = _run(db_url, "token", "budi", "--name", "grafana")
+    code, token = _run(users_db, "token", "budi", "--name", "grafana")
     token = token.strip()
     assert code == 0 and re.fullmatch(r"nx_[A-Za-z0-9_-]{43}", token)
-    with _session(db_url) as s:
+    with _session(users_db) as s:
         assert login(s, "budi", "a-long-password") is None
         assert login(s, "budi", "another-password") is not None
         found = user_for_token(s, token)
         assert found is not None and found.username == "budi"
-    code, _ = _run(db_url, "disable", "budi")
+    code, _ = _run(users_db, "disable", "budi")
     assert code == 0
-    with _session(db_url) as s:
+    with _session(users_db) as s:
         assert login(s, "budi", "another-password") is None
         assert user_for_token(s, token) is None
         events = [e.event for e in s.scalars(select(UserEvent).where(UserEvent.username == "budi"))]
     assert events[:1] == ["user-added"] and "password-changed" in events
     assert "token-created" in events and "disabled" in events and "login-failed" in events
-    code, _ = _run(db_url, "disable", "budi", "--enable")
-    with _session(db_url) as s:
+    code, _ = _run(users_db, "disable", "budi", "--enable")
+    with _session(users_db) as s:
         assert login(s, "budi", "another-password") is not None
 
 
@@ -103,31 +103,31 @@ def test_user_add_list_disable_passwd_and_token(db_url: str) -> None:
     ],
 )
 def test_user_commands_refuse_with_a_clear_message(
-    db_url: str, args: list[str], message: str
+    users_db: str, args: list[str], message: str
 ) -> None:
-    code, out = _run(db_url, *args, stdin="a-long-password\n")
+    code, out = _run(users_db, *args, stdin="a-long-password\n")
     assert code == 1 and message in out, out
 
 
-def test_short_passwords_are_refused(db_url: str) -> None:
-    code, out = _run(db_url, "add", "x", "--role", "admin", "--password-stdin", stdin="short\n")
+def test_short_passwords_are_refused(users_db: str) -> None:
+    code, out = _run(users_db, "add", "x", "--role", "admin", "--password-stdin", stdin="short\n")
     assert code == 1 and "at least 10" in out
 
 
-def test_unknown_role_is_a_usage_error(db_url: str) -> None:
-    code, _ = _run(db_url, "add", "x", "--role", "planner", "--password-stdin", stdin="x" * 12)
+def test_unknown_role_is_a_usage_error(users_db: str) -> None:
+    code, _ = _run(users_db, "add", "x", "--role", "planner", "--password-stdin", stdin="x" * 12)
     assert code == 2
 
 
-def test_tokens_are_stored_as_sha256_only(db_url: str) -> None:
-    with _session(db_url) as s:
+def test_tokens_are_stored_as_sha256_only(users_db: str) -> None:
+    with _session(users_db) as s:
         issued = issue_token(s, "adi", "t")
         s.commit()
-    raw = Path(db_url.removeprefix("sqlite:///")).read_bytes()
+    raw = Path(users_db.removeprefix("sqlite:///")).read_bytes()
     assert issued.token.encode() not in raw
 
 
-def test_a_second_backend_can_authenticate_users_without_a_password_hash(db_url: str) -> None:
+def test_a_second_backend_can_authenticate_users_without_a_password_hash(users_db: str) -> None:
     class Directory:
         """Stands in for an LDAP bind: knows one person and their password."""
 
@@ -139,7 +139,7 @@ def test_a_second_backend_can_authenticate_users_without_a_password_hash(db_url:
                 return None
             return user
 
-    with _session(db_url) as s:
+    with _session(users_db) as s:
         user = add_user(s, "dewi", "engineer", None)
         user.backend = "ldap"
         s.commit()
@@ -151,8 +151,8 @@ def test_a_second_backend_can_authenticate_users_without_a_password_hash(db_url:
         assert login(s, "dewi", "", backends=backends) is None
 
 
-def test_add_user_refuses_an_unknown_language(db_url: str) -> None:
-    with _session(db_url) as s, pytest.raises(AuthError, match="language"):
+def test_add_user_refuses_an_unknown_language(users_db: str) -> None:
+    with _session(users_db) as s, pytest.raises(AuthError, match="language"):
         add_user(s, "x", "admin", "a-long-password", language="fr")
 
 
@@ -197,3 +197,21 @@ def test_netops_web_serves_the_login_page_on_loopback(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_user_store_works_on_every_database_backend(session: Session) -> None:
+    """The ``engine``/``session`` fixtures run this on SQLite and on PostgreSQL."""
+    from netops.inventory.loader import load_inventory
+    from netops.storage.sync import sync_inventory
+
+    sync_inventory(session, load_inventory(MINI).inventory, source="mini", sha256="0" * 64)
+    add_user(session, "ana", "agency", "a-long-password", agency_code="rsud")
+    session.commit()
+    user = login(session, "ana", "a-long-password", remote_addr="127.0.0.1")
+    assert user is not None and user.agency_code == "rsud" and user.last_login_at is not None
+    issued = issue_token(session, "ana", "ci")
+    session.commit()
+    found = user_for_token(session, issued.token)
+    assert found is not None and found.username == "ana"
+    events = session.scalars(select(UserEvent.event).where(UserEvent.username == "ana")).all()
+    assert list(events) == ["user-added", "login", "token-created"]

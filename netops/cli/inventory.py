@@ -169,8 +169,8 @@ def show(kind: str, name: str, database_url: str | None) -> None:
     """
     from sqlalchemy.exc import SQLAlchemyError
 
-    from netops.inventory.describe import describe_agency, describe_device
     from netops.storage.db import session_factory
+    from netops.storage.describe import describe_agency, describe_device
 
     engine = _engine(database_url)
     try:

@@ -14,6 +14,7 @@ from lab.packets.iperf import Direction, Flow, Protocol, run_flows
 from lab.packets.layout import Layout
 from netops.bandwidth.plan import BandwidthPlan
 from netops.bandwidth.shares import simulate
+from netops.tables import render_table
 
 TOLERANCE = 0.10
 UDP_OVERDRIVE = 1.3
@@ -104,15 +105,19 @@ def default_scenarios(plan: BandwidthPlan) -> list[Scenario]:
 
 
 def format_rows(rows: Sequence[Row]) -> str:
-    head = (
-        f"{'scenario':<16} {'agency':<12} {'dir':<4} {'proto':<5} "
-        f"{'computed':>9} {'measured':>9} {'error %':>8}"
-    )
-    lines = [head]
-    for r in rows:
-        mark = "" if r.ok else "  OFF"
-        lines.append(
-            f"{r.scenario:<16} {r.code:<12} {r.direction:<4} {r.protocol:<5} "
-            f"{r.computed_mbps:>9.2f} {r.measured_mbps:>9.2f} {r.error_pct:>+8.1f}{mark}"
-        )
-    return "\n".join(lines)
+    """The rows as a table (fitted to the terminal by the CLI, see :mod:`netops.tables`)."""
+    table = [
+        [
+            r.scenario,
+            r.code,
+            r.direction,
+            r.protocol,
+            f"{r.computed_mbps:.2f}",
+            f"{r.measured_mbps:.2f}",
+            f"{r.error_pct:+.1f}",
+            "" if r.ok else "OFF",
+        ]
+        for r in rows
+    ]
+    headers = ["scenario", "agency", "dir", "proto", "computed", "measured", "error %", ""]
+    return "\n".join(render_table(headers, table))

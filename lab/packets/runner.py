@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -71,13 +71,21 @@ def plan_of(inventory: Inventory) -> BandwidthPlan:
 
 
 def run_checks(
-    plab: PacketLab, scenarios: Sequence[Scenario] | None = None, *, seconds: int = 4
+    plab: PacketLab,
+    scenarios: Sequence[Scenario] | None = None,
+    *,
+    seconds: int = 4,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Row]:
-    """Run ``scenarios`` (default: :func:`default_scenarios`) one after another."""
+    """Run ``scenarios`` (default: :func:`default_scenarios`) one after another;
+    ``progress(done, total)`` after each."""
     plan = plan_of(plab.inventory)
     rows: list[Row] = []
-    for sc in scenarios or default_scenarios(plan):
+    todo = list(scenarios or default_scenarios(plan))
+    for done, sc in enumerate(todo, 1):
         rows += run_scenario(plab.layout, plan, sc, seconds=seconds)
+        if progress is not None:
+            progress(done, len(todo))
     return rows
 
 

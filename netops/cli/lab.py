@@ -137,19 +137,33 @@ def _serve(path: Path, seed: int, host: str, settings: Settings) -> None:
 
 
 def _print_endpoints(endpoints: dict[str, list[object]]) -> None:
-    width = max((len(n) for n in endpoints), default=8)
-    for name in sorted(endpoints):
-        host, port = endpoints[name]
-        click.echo(f"{name:<{width}}  {host}:{port}")
+    from netops.tables import render_table
+
+    rows = [[name, f"{endpoints[name][0]}:{endpoints[name][1]}"] for name in sorted(endpoints)]
+    if rows:
+        click.echo("\n".join(render_table(["device", "endpoint"], rows, header=False)))
 
 
 @lab.command()
-def status() -> None:
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def status(as_json: bool) -> None:
     """Show the running lab's devices, endpoints and active faults."""
     from lab.control import send_request
+    from netops.cli.output import echo_json
 
     _map, _pid, sock, _log = _paths(get_settings())
     reply = send_request(sock, {"op": "status"})
+    if as_json:
+        echo_json(
+            {
+                "devices": reply["devices"],
+                "endpoints": {
+                    n: {"host": h, "port": p} for n, (h, p) in sorted(reply["endpoints"].items())
+                },
+                "faults": dict(sorted((reply.get("faults") or {}).items())),
+            }
+        )
+        return
     click.echo(f"{reply['devices']} devices")
     _print_endpoints(reply["endpoints"])
     faults = reply.get("faults") or {}

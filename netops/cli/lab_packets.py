@@ -66,19 +66,38 @@ def up(inventory_path: Path | None) -> None:
 @packets.command()
 @INVENTORY_OPTION
 @click.option("--seconds", default=4, show_default=True, help="Length of each iperf3 run.")
-def test(inventory_path: Path | None, seconds: int) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def test(inventory_path: Path | None, seconds: int, as_json: bool) -> None:
     """Measure every agency against its computed share (TCP and UDP, both directions)."""
     from lab.packets.check import format_rows
     from lab.packets.lab import PacketLab
     from lab.packets.runner import iperf_servers, lab_inventory, push_plan, run_checks
+    from netops.cli.output import echo_json, progress
 
     inv = lab_inventory(_inventory(inventory_path))
     with PacketLab(inv, get_settings().data_dir) as plab:
         push_plan(plab)
-        with iperf_servers(plab):
-            rows = run_checks(plab, seconds=seconds)
-    click.echo(format_rows(rows))
+        with iperf_servers(plab), progress("measuring", as_json=as_json) as step:
+            rows = run_checks(plab, seconds=seconds, progress=step)
     off = [r for r in rows if not r.ok]
+    if as_json:
+        echo_json(
+            [
+                {
+                    "scenario": r.scenario,
+                    "agency": r.code,
+                    "direction": r.direction,
+                    "protocol": r.protocol,
+                    "computed_mbps": r.computed_mbps,
+                    "measured_mbps": r.measured_mbps,
+                    "error_pct": r.error_pct,
+                    "ok": r.ok,
+                }
+                for r in rows
+            ]
+        )
+        raise SystemExit(1 if off else 0)
+    click.echo(format_rows(rows))
     click.echo(f"{len(rows) - len(off)} of {len(rows)} within 10% of the computed share")
     if off:
         raise SystemExit(1)

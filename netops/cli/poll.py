@@ -14,6 +14,9 @@ from typing import Any
 
 import click
 
+from netops.cli.output import echo_json, progress
+from netops.tables import render_table
+
 WHAT = ("counters", "facts", "interfaces", "neighbors", "config", "queues", "all")
 
 
@@ -36,21 +39,44 @@ def _setup(inventory: Path | None, lab_map: Path | None) -> tuple[Any, Any, Any]
     return settings, poller, engine
 
 
+def _detail(r: Any) -> str:
+    return r.error or ", ".join(
+        f"{k}:{len(v)}" if isinstance(v, list) else k for k, v in r.data.items()
+    )
+
+
 def report_table(report: Any) -> str:
     """A per-device table of a cycle report: device, result, duration, detail."""
-    rows = [("DEVICE", "RESULT", "TIME", "DETAIL")]
-    for r in sorted(report.results, key=lambda r: r.device):
-        detail = r.error or ", ".join(
-            f"{k}:{len(v)}" if isinstance(v, list) else k for k, v in r.data.items()
-        )
-        rows.append(
-            (r.device, "ok" if r.ok else r.error_kind or "failed", f"{r.duration_s:.2f}s", detail)
-        )
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    return "\n".join(
-        "  ".join(cell.ljust(widths[i]) if i < 3 else cell for i, cell in enumerate(row))
-        for row in rows
-    )
+    rows = [
+        [r.device, "ok" if r.ok else r.error_kind or "failed", f"{r.duration_s:.2f}s", _detail(r)]
+        for r in sorted(report.results, key=lambda r: r.device)
+    ]
+    return "\n".join(render_table(["DEVICE", "RESULT", "TIME", "DETAIL"], rows))
+
+
+def report_json(report: Any) -> dict[str, Any]:
+    """``poll once --json``: the cycle and, per device, its outcome and what each getter read
+    (item counts for lists)."""
+    return {
+        "what": list(report.what),
+        "duration_s": report.duration_s,
+        "ok": len(report.results) - len(report.failed),
+        "failed": len(report.failed),
+        "devices": [
+            {
+                "device": r.device,
+                "ok": r.ok,
+                "error_kind": r.error_kind,
+                "error": r.error,
+                "duration_s": r.duration_s,
+                "attempts": r.attempts,
+                "reachable": r.reachable,
+                "skipped": r.skipped,
+                "read": {k: len(v) if isinstance(v, list) else 1 for k, v in r.data.items()},
+            }
+            for r in sorted(report.results, key=lambda r: r.device)
+        ],
+    }
 
 
 @click.group()
@@ -69,13 +95,20 @@ def poll() -> None:
 )
 @click.option("--inventory", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--lab-map", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def once(what: tuple[str, ...], inventory: Path | None, lab_map: Path | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def once(
+    what: tuple[str, ...], inventory: Path | None, lab_map: Path | None, as_json: bool
+) -> None:
     """Poll every device once, store the results and print a summary."""
     _, poller, _ = _setup(inventory, lab_map)
     try:
-        report = poller.poll(list(what))
+        with progress("polling", as_json=as_json) as step:
+            report = poller.poll(list(what), progress=step)
     finally:
         poller.close()
+    if as_json:
+        echo_json(report_json(report))
+        sys.exit(1 if report.failed else 0)
     click.echo(report_table(report))
     failed = report.failed
     click.echo(

@@ -7,12 +7,13 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from lab.packets import netns, sshd
-from lab.packets.lab import PacketLab
+from lab.packets.lab import LOCK_HELD_ENV, PacketLab, _MachineLock
 from lab.packets.runner import lab_inventory
 from tests.helpers import wait_until
 
@@ -27,6 +28,20 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(autouse=True, scope="module")
+def machine_lock() -> Iterator[None]:
+    """These tests look at machine-wide state (namespaces, the account): they hold the packet
+    lab's machine lock throughout, and the labs they start run under it."""
+    lock = _MachineLock()
+    lock.acquire()
+    os.environ[LOCK_HELD_ENV] = "1"
+    try:
+        yield
+    finally:
+        del os.environ[LOCK_HELD_ENV]
+        lock.release()
+
+
 def _start_up(tmp_path: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "NETOPS_DATA_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
@@ -38,8 +53,12 @@ def _start_up(tmp_path: Path) -> subprocess.Popen[str]:
         cwd=tmp_path,
     )
     assert proc.stdout is not None
-    line = proc.stdout.readline()
-    assert line.startswith("packet lab up"), line
+    seen = []
+    for line in proc.stdout:  # a warning about a stale lab that up removed may come first
+        seen.append(line)
+        if line.startswith("packet lab up") or len(seen) > 20:
+            break
+    assert seen and seen[-1].startswith("packet lab up"), seen
     return proc
 
 

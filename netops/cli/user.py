@@ -112,7 +112,7 @@ def add(
 def list_(database_url: str | None) -> None:
     """Users with role, agency, language, state and last login."""
     from netops.auth.store import list_users
-    from netops.bandwidth.report import table
+    from netops.tables import render_table
 
     def rows(s: Session) -> list[list[str]]:
         return [
@@ -132,7 +132,7 @@ def list_(database_url: str | None) -> None:
         click.echo("no users (add one with: netops user add NAME --role admin)")
         return
     headers = ["user", "role", "agency", "lang", "state", "last login"]
-    click.echo("\n".join(table(headers, found)))
+    click.echo("\n".join(render_table(headers, found)))
 
 
 @user.command()

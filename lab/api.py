@@ -35,7 +35,7 @@ from lab.faults import (
 from lab.server import DeviceRuntime, LabServer, make_runtime, new_host_key, resolve_passwords
 from lab.state import Clock, DeviceState, build_states
 from lab.traffic import TrafficModel
-from netops.endpoints import Endpoint
+from netops.endpoints import Endpoint, require_loopback
 from netops.errors import LabError
 from netops.inventory.schema import Inventory
 from netops.secrets import SecretStore
@@ -62,8 +62,7 @@ class Lab:
         index, count = shard
         if count < 1 or not 0 <= index < count:
             raise LabError(f"shard {index}/{count}: need 0 <= index < count")
-        if not host.startswith("127."):
-            raise LabError(f"the lab listens on loopback only (127.0.0.0/8), not {host!r}")
+        host = require_loopback(host)
         self.inventory = inventory
         self.host = host
         self.seed = seed

@@ -40,6 +40,11 @@ def _paths(settings: Settings) -> tuple[Path, Path, Path, Path]:
     )
 
 
+def lab_host_keys(settings: Settings) -> Path:
+    """Where lab devices keep their host keys across restarts (``<data_dir>/lab-host-keys``)."""
+    return settings.data_dir / "lab-host-keys"
+
+
 def _running_pid(pid_file: Path) -> int | None:
     try:
         pid = int(pid_file.read_text().strip())
@@ -135,7 +140,9 @@ def _serve(path: Path, seed: int, host: str, settings: Settings) -> None:
     map_path, pid_file, sock, _log = _paths(settings)
     inventory = load_inventory(path).inventory
     secrets = SecretStore.from_env(settings.secrets_file)
-    running = start_lab(inventory, secrets=secrets, seed=seed, host=host)
+    running = start_lab(
+        inventory, secrets=secrets, seed=seed, host=host, host_key_dir=lab_host_keys(settings)
+    )
     control = ControlServer(running, sock).start()
     stop = control.stop_requested
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -174,10 +174,9 @@ def test_loader_survives_arbitrary_text(text: str) -> None:
         "[" * 100_000,
         "a: " + "{b: " * 20_000 + "1" + "}" * 20_000,
         "- " * 30_000 + "x",
-        # Billion laughs: aliases expand to a huge structure if followed naively.
-        "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
-        "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n",
+        # Billion laughs: 10 levels of 10 aliases, 10^10 nodes if followed naively.
+        "a0: &a0 [" + ", ".join(["x"] * 10) + "]\n"
+        + "".join(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]\n" for i in range(1, 10)),
     ],
     ids=["deep-flow-list", "deep-flow-mapping", "deep-block-list", "billion-laughs"],
 )

@@ -97,8 +97,10 @@ class Credential(_Strict):
     username: Annotated[
         str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._@-]+$")
     ]
-    password_ref: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]*$")]
-    enable_ref: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]*$")] | None = None
+    password_ref: Annotated[str, StringConstraints(max_length=128, pattern=r"^[A-Z][A-Z0-9_]*$")]
+    enable_ref: (
+        Annotated[str, StringConstraints(max_length=128, pattern=r"^[A-Z][A-Z0-9_]*$")] | None
+    ) = None
 
 
 class Boost(_Strict):
@@ -148,7 +150,10 @@ class Quota(_Strict):
 class Contact(_Strict):
     name: Text
     phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ()-]{6,20}$")] | None = None
-    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    email: (
+        Annotated[str, StringConstraints(max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+        | None
+    ) = None
 
 
 class Group(_Strict):
@@ -246,7 +251,8 @@ class Uplink(_Strict):
     up_mbps: Annotated[float, Field(gt=0, le=1_000_000)]
     device: Name
     interface: InterfaceName
-    cost_idr_per_month: Annotated[int, Field(ge=0)] = 0
+    # stored as BIGINT: every value check accepts, every backend stores
+    cost_idr_per_month: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
 
 
 class ShaperMode(StrEnum):

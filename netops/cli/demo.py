@@ -63,7 +63,10 @@ def _demo_secrets(inventory_path: Path, data_dir: Path) -> Path:
     path = data_dir / "demo-secrets.yaml"
     existing: dict[str, str] = {}
     if path.exists():
-        existing = {str(k): str(v) for k, v in (yaml.safe_load(path.read_text()) or {}).items()}
+        os.chmod(path, 0o600)  # an older demo's file may have been left readable by others
+        from netops.secrets import read_secrets_file
+
+        existing = read_secrets_file(path)
     inv = load_inventory(inventory_path).inventory
     refs = {c.password_ref for c in inv.credentials} | {
         c.enable_ref for c in inv.credentials if c.enable_ref
@@ -71,6 +74,7 @@ def _demo_secrets(inventory_path: Path, data_dir: Path) -> Path:
     values = {ref: existing.get(ref) or secrets.token_urlsafe(16) for ref in sorted(refs)}
     data_dir.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # O_CREAT's mode applies to new files only
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         yaml.safe_dump(values, fh)
     return path

@@ -85,8 +85,25 @@ class AgencyKind(StrEnum):
     LAINNYA = "lainnya"
 
 
+def _numeric(annotation: object) -> bool:
+    if annotation in (int, float):
+        return True
+    return any(arg in (int, float) for arg in getattr(annotation, "__args__", ()))
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_booleans_as_numbers(cls, data: object) -> object:
+        # pydantic would quietly turn `mgmt_port: true` into 1.
+        if isinstance(data, dict):
+            for name, field in cls.model_fields.items():
+                value = data.get(name)
+                if isinstance(value, bool) and _numeric(field.annotation):
+                    raise ValueError(f"{name}: {value!r} is a boolean, not a number")
+        return data
 
 
 class Credential(_Strict):
@@ -114,12 +131,13 @@ class Boost(_Strict):
 
     @model_validator(mode="after")
     def _ordered(self) -> Boost:
+        # the time zone first: a naive and an aware time cannot even be compared
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("boost start and end need a time zone, e.g. 2026-06-01T00:00:00+08:00")
         if self.end <= self.start:
             raise ValueError(
                 f"boost ends ({self.end.isoformat()}) before it starts ({self.start.isoformat()})"
             )
-        if self.start.tzinfo is None or self.end.tzinfo is None:
-            raise ValueError("boost start and end need a time zone, e.g. 2026-06-01T00:00:00+08:00")
         if self.maximum_down_mbps is None and self.maximum_up_mbps is None:
             raise ValueError("a boost raises maximum_down_mbps, maximum_up_mbps or both")
         return self

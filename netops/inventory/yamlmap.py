@@ -9,6 +9,7 @@ file and line of the alias).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,37 @@ by the pure-Python loader, which stops at Python's recursion limit instead."""
 
 _CLoader: type[yaml.SafeLoader] | None = getattr(yaml, "CSafeLoader", None)
 
+_BOOL, _INT, _FLOAT = (f"tag:yaml.org,2002:{t}" for t in ("bool", "int", "float"))
+# YAML 1.2's core schema for booleans and numbers: YAML 1.1's quiet coercions (`yes`/`on` as
+# booleans, `22:22` as the sexagesimal 1342) stay strings, which the schema then refuses.
+_IMPLICIT = [
+    (_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
+    (
+        _INT,
+        re.compile(
+            r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"
+        ),
+        "-+0123456789",
+    ),
+    (
+        _FLOAT,
+        re.compile(
+            r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?"
+            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+        ),
+        "-+0123456789.",
+    ),
+]
+
+
+def _core_schema(cls: type[yaml.SafeLoader]) -> None:
+    cls.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _INT, _FLOAT)]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    for tag, regexp, first in _IMPLICIT:
+        cls.add_implicit_resolver(tag, regexp, list(first))
+
 
 class _PyLineLoader(yaml.SafeLoader):
     """Pure-Python safe loader; :func:`_construct` records every node's line."""
@@ -39,12 +71,16 @@ class _PyLineLoader(yaml.SafeLoader):
     name: str
 
 
+_core_schema(_PyLineLoader)
+
 if _CLoader is not None:
 
     class _CLineLoader(_CLoader):  # type: ignore[valid-type,misc]
         """libyaml safe loader (nodes keep their marks)."""
 
         name: str
+
+    _core_schema(_CLineLoader)
 
 
 def _loader_for(text: str) -> yaml.SafeLoader:
@@ -134,9 +170,15 @@ def _construct(
     if node.tag == _STR:  # most scalars: skip construct_object's bookkeeping
         return node.value
     constructor = loader.yaml_constructors.get(node.tag)
-    if constructor is not None and isinstance(node, yaml.ScalarNode):
-        return constructor(loader, node)
-    return loader.construct_object(node, deep=True)
+    try:
+        if constructor is not None and isinstance(node, yaml.ScalarNode):
+            return constructor(loader, node)
+        return loader.construct_object(node, deep=True)
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits, a bad date
+        detail = str(exc).split(";")[0][:120]
+        raise InventoryError(
+            [Problem(loader.name, used_at, format_path(path), f"unreadable value: {detail}")]
+        ) from None
 
 
 def _line_in(item: yaml.Node, parent_line: int) -> int:

@@ -5,6 +5,7 @@
     netops lab fault DEVICE KIND [--param key=value ...]         inject a fault (lab/faults.py)
     netops lab clear [DEVICE]                                    undo faults
     netops lab down                                              stop the lab
+    netops lab packets up|test|status|down                       the packet lab (root; real HTB)
 
 ``up`` writes the connection map (``settings.resolved_lab_map()``, used by collectors instead of
 the inventory's management addresses), ``<data_dir>/lab.pid`` and the control socket
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import click
 
+from netops.cli.lab_packets import packets
 from netops.endpoints import require_loopback, save_endpoints
 from netops.errors import LabError
 from netops.settings import Settings, get_settings
@@ -163,20 +165,34 @@ def _serve(path: Path, seed: int, host: str, settings: Settings) -> None:
 
 
 def _print_endpoints(endpoints: dict[str, list[object]]) -> None:
-    width = max((len(n) for n in endpoints), default=8)
-    for name in sorted(endpoints):
-        host, port = endpoints[name]
-        click.echo(f"{name:<{width}}  {host}:{port}")
+    from netops.tables import render_table
+
+    rows = [[name, f"{endpoints[name][0]}:{endpoints[name][1]}"] for name in sorted(endpoints)]
+    if rows:
+        click.echo("\n".join(render_table(["device", "endpoint"], rows, header=False)))
 
 
 @lab.command()
 @INVENTORY_OPT
-def status(inventory_path: Path | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def status(inventory_path: Path | None, as_json: bool) -> None:
     """Show the running lab's devices, endpoints and active faults."""
     from lab.control import send_request
+    from netops.cli.output import echo_json
 
     _map, _pid, sock, _log = _paths(_settings(inventory_path))
     reply = send_request(sock, {"op": "status"})
+    if as_json:
+        echo_json(
+            {
+                "devices": reply["devices"],
+                "endpoints": {
+                    n: {"host": h, "port": p} for n, (h, p) in sorted(reply["endpoints"].items())
+                },
+                "faults": dict(sorted((reply.get("faults") or {}).items())),
+            }
+        )
+        return
     click.echo(f"{reply['devices']} devices")
     _print_endpoints(reply["endpoints"])
     faults = reply.get("faults") or {}
@@ -244,3 +260,6 @@ def down(inventory_path: Path | None) -> None:
     for leftover in (map_path, pid_file, sock):
         leftover.unlink(missing_ok=True)
     click.echo("lab stopped")
+
+
+lab.add_command(packets)

@@ -82,6 +82,9 @@ def cli(verbose: int) -> None:
     intranet run by Diskominfo."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from netops.cli.output import configure
+
+    configure()  # tables fit the terminal, or stay plain for pipes
 
 
 if __name__ == "__main__":  # pragma: no cover

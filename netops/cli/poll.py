@@ -17,6 +17,9 @@ from typing import Any
 
 import click
 
+from netops.cli.output import echo_json, progress
+from netops.tables import render_table
+
 INVENTORY_OPT = click.option(
     "-i",
     "--inventory",
@@ -75,21 +78,44 @@ def _setup(
     return settings, poller, engine
 
 
+def _detail(r: Any) -> str:
+    return r.error or ", ".join(
+        f"{k}:{len(v)}" if isinstance(v, list) else k for k, v in r.data.items()
+    )
+
+
 def report_table(report: Any) -> str:
     """A per-device table of a cycle report: device, result, duration, detail."""
-    rows = [("DEVICE", "RESULT", "TIME", "DETAIL")]
-    for r in sorted(report.results, key=lambda r: r.device):
-        detail = r.error or ", ".join(
-            f"{k}:{len(v)}" if isinstance(v, list) else k for k, v in r.data.items()
-        )
-        rows.append(
-            (r.device, "ok" if r.ok else r.error_kind or "failed", f"{r.duration_s:.2f}s", detail)
-        )
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    return "\n".join(
-        "  ".join(cell.ljust(widths[i]) if i < 3 else cell for i, cell in enumerate(row))
-        for row in rows
-    )
+    rows = [
+        [r.device, "ok" if r.ok else r.error_kind or "failed", f"{r.duration_s:.2f}s", _detail(r)]
+        for r in sorted(report.results, key=lambda r: r.device)
+    ]
+    return "\n".join(render_table(["DEVICE", "RESULT", "TIME", "DETAIL"], rows))
+
+
+def report_json(report: Any) -> dict[str, Any]:
+    """``poll once --json``: the cycle and, per device, its outcome and what each getter read
+    (item counts for lists)."""
+    return {
+        "what": list(report.what),
+        "duration_s": report.duration_s,
+        "ok": len(report.results) - len(report.failed),
+        "failed": len(report.failed),
+        "devices": [
+            {
+                "device": r.device,
+                "ok": r.ok,
+                "error_kind": r.error_kind,
+                "error": r.error,
+                "duration_s": r.duration_s,
+                "attempts": r.attempts,
+                "reachable": r.reachable,
+                "skipped": r.skipped,
+                "read": {k: len(v) if isinstance(v, list) else 1 for k, v in r.data.items()},
+            }
+            for r in sorted(report.results, key=lambda r: r.device)
+        ],
+    }
 
 
 @click.group()
@@ -109,15 +135,24 @@ def poll() -> None:
 @INVENTORY_OPT
 @LAB_MAP_OPT
 @REAL_NETWORK_OPT
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def once(
-    what: tuple[str, ...], inventory: Path | None, lab_map: Path | None, real_network: bool
+    what: tuple[str, ...],
+    inventory: Path | None,
+    lab_map: Path | None,
+    real_network: bool,
+    as_json: bool,
 ) -> None:
     """Poll every device once, store the results and print a summary."""
     _, poller, _ = _setup(inventory, lab_map, real_network)
     try:
-        report = poller.poll(list(what))
+        with progress("polling", as_json=as_json) as step:
+            report = poller.poll(list(what), progress=step)
     finally:
         poller.close()
+    if as_json:
+        echo_json(report_json(report))
+        sys.exit(1 if report.failed else 0)
     click.echo(report_table(report))
     failed = report.failed
     click.echo(

@@ -8,9 +8,11 @@ so that a backup is only stored when the configuration really changed.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
+
+# Shared with the storage layer, which answers config_diff queries: it lives there.
+from netops.storage.textdiff import unified_diff as unified_diff
 
 MASK = "<masked>"
 
@@ -84,15 +86,3 @@ def normalize(text: str) -> str:
 def config_hash(normalized: str) -> str:
     """sha256 hex of a normalized config: equal hashes mean no change."""
     return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
-
-
-def unified_diff(old: str, new: str, old_label: str, new_label: str) -> str:
-    """A unified diff (``diff -u`` style) from ``old`` to ``new``; empty when equal."""
-    return "".join(
-        difflib.unified_diff(
-            old.splitlines(keepends=True),
-            new.splitlines(keepends=True),
-            fromfile=old_label,
-            tofile=new_label,
-        )
-    )

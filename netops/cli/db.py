@@ -54,12 +54,19 @@ def current(database_url: str | None) -> None:
     """
     from netops.storage import db as storage
 
-    engine = storage.make_engine(_url(database_url))
+    url = _url(database_url)
+    heads = storage.head_revisions()
+    if storage.sqlite_file_missing(url):  # a read-only command creates no database file
+        click.echo(
+            f"empty (no database file): behind (latest: {', '.join(sorted(heads))}); "
+            "run netops db upgrade"
+        )
+        raise SystemExit(1)
+    engine = storage.make_engine(url)
     try:
         at = storage.current_revisions(engine)
     finally:
         engine.dispose()
-    heads = storage.head_revisions()
     known = storage.known_revisions()
     latest = ", ".join(sorted(heads))
     if at == heads:

@@ -67,10 +67,12 @@ def _fail(exc: InventoryError) -> None:
     raise SystemExit(1)
 
 
-def _engine(database_url: str | None) -> Engine:
-    from netops.storage.db import make_engine, upgrade
+def _engine(database_url: str | None, *, read_only: bool = False) -> Engine:
+    from netops.storage.db import make_engine, sqlite_file_missing, upgrade
 
     url = database_url or get_settings().resolved_database_url()
+    if read_only and sqlite_file_missing(url):
+        raise StorageError(f"no database at {url}: run netops inventory sync first")
     engine = make_engine(url)
     upgrade(engine)
     return engine
@@ -179,7 +181,7 @@ def show(kind: str, name: str, database_url: str | None) -> None:
     from netops.storage.db import session_factory
     from netops.storage.describe import describe_agency, describe_device
 
-    engine = _engine(database_url)
+    engine = _engine(database_url, read_only=True)
     try:
         with session_factory(engine)() as session:
             describe = describe_agency if kind == "agency" else describe_device

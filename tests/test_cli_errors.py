@@ -38,7 +38,7 @@ def test_read_only_commands_create_no_database_file(tmp_path: Path) -> None:
     current = runner.invoke(cli, ["db", "current", "--database-url", url])
     assert current.exit_code == 1 and "no database file" in current.output
     show = runner.invoke(cli, ["inventory", "show", "device", "core1", "--database-url", url])
-    assert show.exit_code == 1 and "run netops inventory sync" in show.output
+    assert show.exit_code == 1 and "run `netops inventory sync`" in show.output
     assert not db.exists() and not db.parent.exists()
 
 

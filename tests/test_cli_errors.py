@@ -45,3 +45,37 @@ def test_read_only_commands_create_no_database_file(tmp_path: Path) -> None:
 def test_poll_once_with_a_missing_inventory_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["poll", "once", "-i", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 2 and "inventory file not found" in result.output
+
+
+def test_topology_check_on_an_old_database_says_run_db_upgrade(tmp_path: Path) -> None:
+    from netops.storage import db as storage
+    from tests.helpers import MINI
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = storage.make_engine(url)
+    try:
+        storage.upgrade(engine, "0001")
+    finally:
+        engine.dispose()
+    result = CliRunner().invoke(cli, ["topology", "check", "-i", str(MINI), "--database-url", url])
+    assert result.exit_code == 1
+    assert "run netops db upgrade" in result.output and "no such table" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_every_command_group_spells_inventory_and_database_options_alike() -> None:
+    import click
+
+    from netops.cli.main import cli as root
+
+    ctx = click.Context(root)
+    for group_name in root.list_commands(ctx):
+        group = root.get_command(ctx, group_name)
+        commands = group.commands.values() if isinstance(group, click.Group) else [group]
+        for command in commands:
+            for param in command.params:
+                opts = set(param.opts)
+                if "--inventory" in opts:
+                    assert "-i" in opts, f"{group_name} {command.name}: --inventory without -i"
+                if opts & {"--db", "--database", "--db-url"}:
+                    assert "--database-url" in opts, f"{group_name} {command.name}: {opts}"

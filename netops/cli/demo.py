@@ -82,6 +82,7 @@ def _demo_secrets(inventory_path: Path, data_dir: Path) -> Path:
 
 @click.command()
 @click.option(
+    "-i",
     "--inventory",
     "inventory_path",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),

@@ -118,7 +118,8 @@ class Poller:
         self.inventory = inventory
         self.settings = settings
         self.secrets = secrets
-        self.endpoints = dict(endpoints or {})
+        # None: real-network mode (management addresses); a mapping: lab mode, every device in it.
+        self.endpoints = dict(endpoints) if endpoints is not None else None
         self.engine = engine
         self.registry = registry or default_registry()
         self.connect = connect

@@ -58,7 +58,8 @@ def _context(loaded: LoadedInventory, with_db: bool = True) -> BandwidthContext:
     from netops.bandwidth.service import BandwidthContext
     from netops.secrets import SecretStore
 
-    settings = get_settings()
+    # The lab map and database belong to the inventory's data directory, not the shell's.
+    settings = get_settings(inventory=Path(loaded.source))
     engine = None
     if with_db:
         from netops.storage.db import open_database

@@ -179,7 +179,18 @@ def show(kind: str, name: str, database_url: str | None) -> None:
     from netops.storage.db import session_factory
     from netops.storage.describe import describe_agency, describe_device
 
-    engine = _engine(database_url)
+    url = database_url or get_settings().resolved_database_url()
+    from netops.storage.db import sqlite_file_missing
+
+    if sqlite_file_missing(url):  # read-only: say what describe says, create no file
+        plural = "agencies" if kind == "agency" else "devices"
+        click.echo(
+            f"error: unknown {kind} '{name}': no {plural} in the database "
+            "(run `netops inventory sync`)",
+            err=True,
+        )
+        raise SystemExit(1)
+    engine = _engine(url)
     try:
         with session_factory(engine)() as session:
             describe = describe_agency if kind == "agency" else describe_device

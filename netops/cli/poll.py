@@ -1,8 +1,11 @@
 """``netops poll once`` and ``netops poll run``: poll the inventory's devices and store results.
 
-Devices are reached through the lab connection map when one exists (``--lab-map`` or
-``settings.resolved_lab_map()``), else at their management addresses.  ``poll once`` prints a
-per-device table and exits 1 when any device failed.
+Two explicit modes.  Lab mode (the default): every device is reached through the lab connection
+map (``--lab-map``, else ``lab-map.json`` in the inventory's data directory), on loopback only; no
+map is an error, and a device the map does not name is refused.  Real-network mode
+(``--real-network`` or ``NETOPS_REAL_NETWORK=1``): the inventory's management addresses.
+``poll once`` prints a per-device table and exits 1 when any device failed, 2 on a usage error
+(missing inventory).
 """
 
 from __future__ import annotations
@@ -17,21 +20,57 @@ import click
 from netops.cli.output import echo_json, progress
 from netops.tables import render_table
 
+INVENTORY_OPT = click.option(
+    "-i",
+    "--inventory",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="inventory.yaml (default: NETOPS_INVENTORY); its data directory holds the lab map.",
+)
+LAB_MAP_OPT = click.option(
+    "--lab-map",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Lab connection map (default: lab-map.json in the inventory's data directory).",
+)
+REAL_NETWORK_OPT = click.option(
+    "--real-network",
+    is_flag=True,
+    help="Poll the inventory's management addresses (not the lab). Never a fallback.",
+)
+
 WHAT = ("counters", "facts", "interfaces", "neighbors", "config", "queues", "all")
 
 
-def _setup(inventory: Path | None, lab_map: Path | None) -> tuple[Any, Any, Any]:
+def _setup(
+    inventory: Path | None, lab_map: Path | None, real_network: bool
+) -> tuple[Any, Any, Any]:
     from collectors.engine import Poller
     from netops.endpoints import load_endpoints
+    from netops.errors import NetopsError
     from netops.inventory.loader import load_inventory
     from netops.secrets import SecretStore
     from netops.settings import get_settings
     from netops.storage.db import open_database
 
-    settings = get_settings()
-    inv = load_inventory(inventory or settings.inventory).inventory
-    map_path = lab_map or settings.resolved_lab_map()
-    endpoints = load_endpoints(map_path) if (lab_map or map_path.exists()) else {}
+    overrides: dict[str, object] = {"inventory": inventory} if inventory is not None else {}
+    if real_network:
+        overrides["real_network"] = True
+    settings = get_settings(**overrides)
+    if not settings.inventory.is_file():
+        raise click.UsageError(f"inventory file not found: {settings.inventory}")
+    inv = load_inventory(settings.inventory).inventory
+    if settings.real_network:
+        if lab_map is not None:
+            raise click.UsageError("--lab-map and real-network mode exclude each other")
+        endpoints = None
+    else:
+        map_path = lab_map or settings.resolved_lab_map()
+        if not map_path.exists():
+            raise NetopsError(
+                f"lab mode: no lab connection map at {map_path} (start the lab with "
+                "`netops lab up`, or poll the real network deliberately with --real-network)"
+            )
+        endpoints = load_endpoints(map_path)
     engine = open_database(settings)
     poller = Poller(
         inv, settings, SecretStore.from_env(settings.secrets_file), endpoints, engine=engine
@@ -93,14 +132,19 @@ def poll() -> None:
     show_default=True,
     help="Which getters (repeatable).",
 )
-@click.option("--inventory", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--lab-map", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@INVENTORY_OPT
+@LAB_MAP_OPT
+@REAL_NETWORK_OPT
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def once(
-    what: tuple[str, ...], inventory: Path | None, lab_map: Path | None, as_json: bool
+    what: tuple[str, ...],
+    inventory: Path | None,
+    lab_map: Path | None,
+    real_network: bool,
+    as_json: bool,
 ) -> None:
     """Poll every device once, store the results and print a summary."""
-    _, poller, _ = _setup(inventory, lab_map)
+    _, poller, _ = _setup(inventory, lab_map, real_network)
     try:
         with progress("polling", as_json=as_json) as step:
             report = poller.poll(list(what), progress=step)
@@ -118,14 +162,15 @@ def once(
 
 
 @poll.command("run")
-@click.option("--inventory", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--lab-map", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def run(inventory: Path | None, lab_map: Path | None) -> None:
+@INVENTORY_OPT
+@LAB_MAP_OPT
+@REAL_NETWORK_OPT
+def run(inventory: Path | None, lab_map: Path | None, real_network: bool) -> None:
     """Run the polling schedule in the foreground until interrupted (Ctrl-C or SIGTERM)."""
     from netops.scheduler import build_scheduler, shutdown
     from netops.telemetry.store import rollup_and_expire
 
-    settings, poller, engine = _setup(inventory, lab_map)
+    settings, poller, engine = _setup(inventory, lab_map, real_network)
 
     def cycle(what: list[str]) -> None:
         report = poller.poll(what)

@@ -32,6 +32,7 @@ def _inventory_option(f: Any) -> Any:
 
 def _db_option(f: Any) -> Any:
     return click.option(
+        "--database-url",
         "--db",
         "db_url",
         default=None,

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from netops.errors import StorageError
 from netops.inventory.schema import Inventory
 from netops.inventory.schema import Quota as QuotaSpec
+from netops.storage.db import lock_session_writers
 from netops.storage.models import (
     INVENTORY_MODELS,
     Agency,
@@ -398,10 +399,14 @@ def sync_inventory(
     Returns what was added (including restored rows), changed and retired, per kind with natural
     keys.  When something changed an :class:`InventoryRevision` is recorded (``source``,
     ``sha256``, counts, ``applied_by`` defaulting to the OS user) and its id is in the report; a
-    no-op sync records nothing.  Flushes, never commits.  Raises :class:`StorageError` if the
-    inventory has duplicate keys or dangling references (validate it first).
+    no-op sync records nothing.  Takes the writers' lock first (call it at the start of the
+    transaction): concurrent syncs run one after the other.  Flushes, never commits.  Raises
+    :class:`StorageError` if the inventory has duplicate keys or dangling references (validate
+    it first).
     ``progress(done, total)`` is called after the rows are computed and after each kind.
     """
+    # Two syncs at once: the second waits and then compares against the first one's result.
+    lock_session_writers(session)
     at = now or utcnow()
     steps = len(INVENTORY_MODELS) + 1
     desired = desired_rows(inventory)

@@ -1,7 +1,8 @@
 """Users of the web UI and API, their API tokens (hashed), and the login/change audit.
 
 Revision ID: 0006
-Revises: 0005
+Revises: 0007 (written on 0005; re-chained after main's 0007 so the history stays one line and
+databases already at 0007 upgrade in place)
 Create Date: 2026-12-07
 """
 
@@ -13,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | Sequence[str] | None = "0005"
+down_revision: str | Sequence[str] | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

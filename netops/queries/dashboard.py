@@ -226,17 +226,23 @@ def agency_bars(
     return out
 
 
-def dashboard(
-    session: Session,
-    inventory: Inventory,
-    now: datetime | None = None,
-    *,
-    page: int = 1,
-    per_page: int = 25,
-    agency: str | None = None,
-) -> Dashboard:
-    """Everything the dashboard shows at ``now`` (default: the current time).  ``agency``
-    restricts agencies, alerts and weak points to one agency (an agency user's view)."""
+@dataclass(frozen=True)
+class Snapshot:
+    """The whole network's dashboard state at ``at`` (every agency bar, every alert)."""
+
+    at: datetime
+    uplinks: tuple[UplinkStatus, ...]
+    bars: tuple[AgencyBar, ...]
+    devices_total: int
+    devices_down: tuple[str, ...]
+    links_total: int
+    links_down: tuple[str, ...]
+    weak_points: tuple[WeakPoint, ...]
+    alerts: tuple[Alert, ...]
+
+
+def snapshot(session: Session, inventory: Inventory, now: datetime | None = None) -> Snapshot:
+    """Evaluate everything at ``now`` (default: the current time): about a dozen queries."""
     when = now or datetime.now(UTC)
     now_s = when.timestamp()
     plan = build_plan(inventory, when)
@@ -251,23 +257,105 @@ def dashboard(
     alerts += unreachable_devices(status.values())
     alerts += changed_configs(latest_config_versions(session, now_s - DAY_S), now_s)
     alerts += drifted_shapers(latest_drift(session))
-    bars = agency_bars(inventory, plan, rates, when)
-    weak = weak_points_of(inventory)
+    hosts = {d.hostname for d in inventory.devices}
+    return Snapshot(
+        when,
+        tuple(uplink_statuses(session, inventory, now_s, stats)),
+        tuple(agency_bars(inventory, plan, rates, when)),
+        len(hosts),
+        tuple(sorted(h for h, s in status.items() if h in hosts and not s.reachable)),
+        len(inventory.links),
+        tuple(sorted({a.subject for a in alerts if a.kind == "link-down"})),
+        tuple(weak_points_of(inventory)),
+        tuple(sort_alerts(alerts)),
+    )
+
+
+def view(
+    snap: Snapshot, *, page: int = 1, per_page: int = 25, agency: str | None = None
+) -> Dashboard:
+    """One page of agency bars; ``agency`` restricts bars, alerts and weak points to that
+    agency and hides the network's internals (down devices and links) - an agency user's view."""
+    bars = list(snap.bars)
+    alerts = list(snap.alerts)
+    weak = list(snap.weak_points)
+    devices_down, links_down = snap.devices_down, snap.links_down
     if agency is not None:
         bars = [b for b in bars if b.code == agency]
         alerts = [a for a in alerts if a.kind == "agency-at-max" and a.subject == agency]
         weak = [w for w in weak if agency in w.cut_off]
-    hosts = {d.hostname for d in inventory.devices}
-    down_devices = tuple(sorted(h for h, s in status.items() if h in hosts and not s.reachable))
-    down = tuple(sorted({a.subject for a in alerts if a.kind == "link-down"}))
+        devices_down = links_down = ()
     return Dashboard(
-        when,
-        tuple(uplink_statuses(session, inventory, now_s, stats)),
+        snap.at,
+        snap.uplinks,
         paginate(bars, page, per_page),
-        len(hosts),
-        down_devices,
-        len(inventory.links),
-        down,
+        snap.devices_total,
+        devices_down,
+        snap.links_total,
+        links_down,
         tuple(weak[:10]),
-        tuple(sort_alerts(alerts)),
+        tuple(alerts),
     )
+
+
+def dashboard(
+    session: Session,
+    inventory: Inventory,
+    now: datetime | None = None,
+    *,
+    page: int = 1,
+    per_page: int = 25,
+    agency: str | None = None,
+) -> Dashboard:
+    """Everything the dashboard shows at ``now`` (default: the current time), evaluated now;
+    see :func:`view` for ``page``, ``per_page`` and ``agency``."""
+    return view(snapshot(session, inventory, now), page=page, per_page=per_page, agency=agency)
+
+
+def data_version(session: Session) -> tuple[float, int, int]:
+    """What changes when new telemetry is stored: the newest poll, drift check and config
+    backup.  One query."""
+    from sqlalchemy import func
+
+    from netops.storage.bandwidth_tables import DriftReport
+    from netops.storage.telemetry import ConfigBackup, DeviceStateRow
+
+    row = session.execute(
+        select(
+            select(func.max(DeviceStateRow.last_poll_s)).scalar_subquery(),
+            select(func.max(DriftReport.id)).scalar_subquery(),
+            select(func.max(ConfigBackup.id)).scalar_subquery(),
+        )
+    ).one()
+    return (float(row[0] or 0.0), int(row[1] or 0), int(row[2] or 0))
+
+
+class SnapshotCache:
+    """The last :class:`Snapshot` per inventory, reused while no poll, drift check or backup
+    was stored since and it is younger than ``max_age_s`` (the data changes once per poll
+    cycle; NOC screens refresh more often).  A hit costs one query (:func:`data_version`).
+    Thread-safe; one per app."""
+
+    def __init__(self, max_age_s: float = 60.0) -> None:
+        import threading
+
+        self.max_age_s = max_age_s
+        self._lock = threading.Lock()
+        self._entry: tuple[int, tuple[float, int, int], Inventory, Snapshot] | None = None
+
+    def get(self, session: Session, inventory: Inventory, now: datetime | None = None) -> Snapshot:
+        when = now or datetime.now(UTC)
+        version = data_version(session)
+        with self._lock:
+            e = self._entry
+            if (
+                e is not None
+                and e[2] is inventory
+                and e[1] == version
+                and 0 <= (when - e[3].at).total_seconds() <= self.max_age_s
+            ):
+                return e[3]
+        snap = snapshot(session, inventory, when)
+        with self._lock:
+            self._entry = (id(inventory), version, inventory, snap)
+        return snap

@@ -3,7 +3,7 @@ PostgreSQL), and its constant query count."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from collectors.base import Neighbor
 from netops.inventory.loader import load_inventory
 from netops.inventory.schema import Inventory
-from netops.queries.dashboard import dashboard
+from netops.queries.dashboard import SnapshotCache, dashboard
 from netops.storage.bandwidth_tables import DriftReport
 from netops.telemetry.store import rollup_and_expire
 from tests.helpers import SAMPLE
@@ -137,6 +137,24 @@ def test_an_agency_view_holds_only_that_agency(feed: Feed, session: Session) -> 
     assert [b.code for b in d.agencies.items] == ["kec-utara"]
     assert all(a.subject == "kec-utara" for a in d.alerts)
     assert all("kec-utara" in w.cut_off for w in d.weak_points)
+    assert d.devices_down == () and d.links_down == ()  # rsud-gw is down: not theirs to see
+
+
+def test_snapshot_cache_reuses_until_a_new_poll_is_stored(
+    feed: Feed, engine: Engine, session: Session
+) -> None:
+    _fill(feed)
+    cache = SnapshotCache(max_age_s=60)
+    first = cache.get(session, feed.inventory, NOW)
+    with QueryCounter(engine) as hit:
+        again = cache.get(session, feed.inventory, NOW + timedelta(seconds=30))
+    assert again is first and hit.count == 1
+    assert cache.get(session, feed.inventory, NOW + timedelta(seconds=61)) is not first  # too old
+    newer = cache.get(session, feed.inventory, NOW)
+    feed.cycle(NOW_S + 60, rates=BUSY)  # the poller stored a new cycle
+    fresh = cache.get(session, feed.inventory, NOW + timedelta(seconds=60))
+    assert fresh is not newer and fresh.at == NOW + timedelta(seconds=60)
+    assert "rsud-gw" not in fresh.devices_down  # it answered this time
 
 
 def test_empty_database_gives_an_empty_dashboard(mini: Inventory, session: Session) -> None:

@@ -97,17 +97,19 @@ def interface_windows(
         .where(where)
         .group_by(s.device, s.interface)
     ).all()
-    rn = (
-        func.row_number()
-        .over(partition_by=(s.device, s.interface), order_by=s.at_s.desc())
-        .label("rn")
+    # the latest sample of each interface: the aggregate's max(at_s) joined back through the
+    # (device, interface, at_s) index - cheaper than a row_number() sort of the whole window
+    last = (
+        select(s.device.label("d"), s.interface.label("i"), func.max(s.at_s).label("t"))
+        .where(where)
+        .group_by(s.device, s.interface)
+        .subquery()
     )
-    inner = select(s.device, s.interface, s.in_bps, s.out_bps, rn).where(where).subquery()
     latest = {
         (d, i): (float(a or 0.0), float(b or 0.0))
         for d, i, a, b in session.execute(
-            select(inner.c.device, inner.c.interface, inner.c.in_bps, inner.c.out_bps).where(
-                inner.c.rn == 1
+            select(s.device, s.interface, s.in_bps, s.out_bps).join(
+                last, (s.device == last.c.d) & (s.interface == last.c.i) & (s.at_s == last.c.t)
             )
         )
     }

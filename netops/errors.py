@@ -102,3 +102,7 @@ class UnsafeValue(BandwidthError):
 
 class EnforcementError(BandwidthError):
     """Pushing queue configuration to a device failed (after rollback where possible)."""
+
+
+class AuthError(NetopsError):
+    """A user-store operation was refused: unknown user, bad role, duplicate name, bad password."""

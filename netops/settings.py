@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -52,6 +52,22 @@ class Settings(BaseSettings):
     poll_config_s: int = 86400
     poll_workers: int = 32
     device_timeout_s: float = 20.0
+
+    secret_key: SecretStr | None = None
+    """Key signing the web UI's session cookies and CSRF tokens (``NETOPS_SECRET_KEY``).  There is
+    no default: ``webui.create_app`` refuses to start without one (the demo generates one)."""
+
+    web_host: str = "127.0.0.1"
+    """Address ``netops web`` (and the demo's UI) listens on."""
+
+    web_port: int = 8080
+    """Port ``netops web`` listens on; 0 picks a free one."""
+
+    web_cookie_secure: bool = False
+    """Send the session cookie only over HTTPS (set it behind a TLS-terminating proxy)."""
+
+    web_login_limit: str = "10 per minute"
+    """Flask-Limiter rate limit on login attempts per client address."""
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -26,6 +26,8 @@ SUBCOMMANDS: dict[str, str] = {
     "bandwidth": "netops.cli.bandwidth:bandwidth",
     "demo": "netops.cli.demo:demo",
     "db": "netops.cli.db:db",
+    "user": "netops.cli.user:user",
+    "web": "netops.cli.web:web",
 }
 
 HELP: dict[str, str] = {
@@ -36,6 +38,8 @@ HELP: dict[str, str] = {
     "bandwidth": "Agency quotas: plan, shares, usage, diff, apply, drift, boost.",
     "demo": "Simulated intranet from the sample inventory, polled and stored.",
     "db": "Database: upgrade to the latest schema.",
+    "user": "Users of the web UI and API: add, list, disable, passwd, token.",
+    "web": "Run the web UI (Flask's development server).",
 }
 
 

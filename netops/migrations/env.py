@@ -19,6 +19,7 @@ from sqlalchemy import TypeDecorator
 from sqlalchemy.engine import Connection, Engine
 
 # Every module defining tables must be imported so autogenerate sees them.
+import netops.auth.models  # noqa: F401
 import netops.storage.bandwidth_tables  # noqa: F401
 import netops.storage.models  # noqa: F401
 import netops.storage.telemetry  # noqa: F401

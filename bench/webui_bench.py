@@ -246,12 +246,15 @@ def fill(engine: Engine, inv: Inventory, days: int) -> dict[str, int]:
         DeviceStateRow,
         (
             {
-                "device": h, "reachable": k % 97 != 5, "last_poll_s": NOW_S - 30,
+                "device": h,
+                "reachable": k % 97 != 5,
+                "last_poll_s": NOW_S - 30,
                 "last_ok_s": NOW_S - 30 if k % 97 != 5 else NOW_S - 3600,
                 "last_error_s": None if k % 97 != 5 else NOW_S - 30,
                 "last_error_kind": None if k % 97 != 5 else "DeviceUnreachable",
                 "last_error": None if k % 97 != 5 else "connection refused",
-                "last_duration_s": 0.4, "consecutive_failures": 0 if k % 97 != 5 else 60,
+                "last_duration_s": 0.4,
+                "consecutive_failures": 0 if k % 97 != 5 else 60,
             }  # fmt: skip
             for k, h in enumerate(hosts)
         ),
@@ -260,8 +263,16 @@ def fill(engine: Engine, inv: Inventory, days: int) -> dict[str, int]:
         engine,
         DevicePoll,
         (
-            {"device": h, "what": "counters", "started_s": NOW_S - 30, "duration_s": 0.4,
-             "ok": True, "reachable": True, "error_kind": None, "error": None}  # fmt: skip
+            {
+                "device": h,
+                "what": "counters",
+                "started_s": NOW_S - 30,
+                "duration_s": 0.4,
+                "ok": True,
+                "reachable": True,
+                "error_kind": None,
+                "error": None,
+            }  # fmt: skip
             for h in hosts
         ),
     )
@@ -269,9 +280,16 @@ def fill(engine: Engine, inv: Inventory, days: int) -> dict[str, int]:
         engine,
         FactsSnapshot,
         (
-            {"device": h, "at_s": NOW_S - 600, "hostname": h, "vendor": "Cisco",
-             "model": "ISR", "os_version": "15.2", "serial_number": f"SN{k}",
-             "uptime_s": 86_400.0}  # fmt: skip
+            {
+                "device": h,
+                "at_s": NOW_S - 600,
+                "hostname": h,
+                "vendor": "Cisco",
+                "model": "ISR",
+                "os_version": "15.2",
+                "serial_number": f"SN{k}",
+                "uptime_s": 86_400.0,
+            }  # fmt: skip
             for k, h in enumerate(hosts)
         ),
     )
@@ -279,8 +297,14 @@ def fill(engine: Engine, inv: Inventory, days: int) -> dict[str, int]:
         engine,
         ConfigBackup,
         (
-            {"device": h, "version": 1, "taken_s": NOW_S - 2 * 86_400, "sha256": "0" * 64,
-             "config": f"hostname {h}\n", "diff": ""}  # fmt: skip
+            {
+                "device": h,
+                "version": 1,
+                "taken_s": NOW_S - 2 * 86_400,
+                "sha256": "0" * 64,
+                "config": f"hostname {h}\n",
+                "diff": "",
+            }  # fmt: skip
             for h in hosts
         ),
     )

@@ -30,7 +30,11 @@ def handle_http(exc: HTTPException) -> ResponseReturnValue:
     if isinstance(exc, CSRFError):
         title = _("The form expired or was sent from elsewhere: reload the page and try again")
     if is_api_request():
-        return jsonify(error=exc.name, status=code), code
+        body = {"error": exc.name, "status": code}
+        data = getattr(exc, "data", None)  # flask-smorest/webargs: validation messages
+        if isinstance(data, dict) and isinstance(data.get("messages"), dict):
+            body["errors"] = data["messages"]
+        return jsonify(body), code
     return render_template("error.html", code=code, title=title), code
 
 

@@ -34,11 +34,15 @@ def render(snap: Snapshot, polls: dict[str, tuple[bool, float, int]]) -> bytes:
         "netops_uplink_rate_bps", "Uplink rate now", ["uplink", "direction"], registry=reg
     )
     up_cap = Gauge(
-        "netops_uplink_capacity_bps", "Uplink capacity bought", ["uplink", "direction"],
+        "netops_uplink_capacity_bps",
+        "Uplink capacity bought",
+        ["uplink", "direction"],
         registry=reg,
     )
     up_util = Gauge(
-        "netops_uplink_utilization_ratio", "Uplink rate / capacity", ["uplink", "direction"],
+        "netops_uplink_utilization_ratio",
+        "Uplink rate / capacity",
+        ["uplink", "direction"],
         registry=reg,
     )
     for u in snap.uplinks:
@@ -54,15 +58,21 @@ def render(snap: Snapshot, polls: dict[str, tuple[bool, float, int]]) -> bytes:
         "netops_agency_rate_bps", "Agency rate now", ["agency", "direction"], registry=reg
     )
     a_g = Gauge(
-        "netops_agency_guaranteed_bps", "Agency guarantee in force", ["agency", "direction"],
+        "netops_agency_guaranteed_bps",
+        "Agency guarantee in force",
+        ["agency", "direction"],
         registry=reg,
     )
     a_max = Gauge(
-        "netops_agency_maximum_bps", "Agency maximum in force (boosts included)",
-        ["agency", "direction"], registry=reg,
+        "netops_agency_maximum_bps",
+        "Agency maximum in force (boosts included)",
+        ["agency", "direction"],
+        registry=reg,
     )
     a_quota = Gauge(
-        "netops_agency_quota_ratio", "Agency rate / maximum", ["agency", "direction"],
+        "netops_agency_quota_ratio",
+        "Agency rate / maximum",
+        ["agency", "direction"],
         registry=reg,
     )
     for b in snap.bars:

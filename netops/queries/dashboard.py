@@ -10,7 +10,7 @@ Mbit/s.  An uplink's interface faces the provider: download is what comes *in*.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -283,7 +283,8 @@ def view(
     if agency is not None:
         bars = [b for b in bars if b.code == agency]
         alerts = [a for a in alerts if a.kind == "agency-at-max" and a.subject == agency]
-        weak = [w for w in weak if agency in w.cut_off]
+        # the failure matters to them; who else it cuts off is other agencies' business
+        weak = [replace(w, cut_off=(agency,)) for w in weak if agency in w.cut_off]
         devices_down = links_down = ()
     return Dashboard(
         snap.at,

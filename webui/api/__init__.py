@@ -11,6 +11,7 @@ JavaScript and nothing from the internet, at ``/api/v1/docs``.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from typing import Any
 
@@ -35,7 +36,7 @@ class ErrorSchema(ma.Schema):
     """The JSON body of every error under ``/api/`` (:mod:`webui.errors`)."""
 
     error = ma.fields.String(required=True, metadata={"description": "HTTP status name"})
-    status = ma.fields.Integer(required=True, metadata={"description": "HTTP status code"})
+    status = ma.fields.Integer(metadata={"description": "HTTP status code"})
     errors = ma.fields.Dict(metadata={"description": "validation errors by location and field"})
 
 
@@ -60,6 +61,16 @@ def docs() -> ResponseReturnValue:
     return render_template("api/docs.html", spec=api.spec.to_dict())
 
 
+def _as_function(view: Any) -> Any:
+    """A plain function calling ``view`` (a bound method cannot carry the access policy)."""
+
+    @functools.wraps(view)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return view(*args, **kwargs)
+
+    return call
+
+
 def init_app(app: Flask) -> NetopsApi:
     """Register the API blueprints and the OpenAPI document on ``app``."""
     app.config.setdefault("API_TITLE", "netops")
@@ -81,9 +92,9 @@ def init_app(app: Flask) -> NetopsApi:
     for name in MODULES:
         api.register_blueprint(importlib.import_module(name).blp)
     # the document describes the API, it holds no data: readable like the login page
-    for endpoint, view in app.view_functions.items():
+    for endpoint, view in list(app.view_functions.items()):
         if endpoint.startswith("api-docs."):
-            app.view_functions[endpoint] = public(view)
+            app.view_functions[endpoint] = public(_as_function(view))
     app.register_blueprint(docs_bp)
     app.extensions["netops_api"] = api
     return api

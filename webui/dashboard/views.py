@@ -23,7 +23,9 @@ def alert_text(a: Alert) -> str:
     """The alert in the user's language."""
     texts = {
         "link-down": _("Link %(subject)s is down", subject=a.subject),
-        "link-hot": _("Link %(subject)s above 80%% of its capacity for 15 minutes", subject=a.subject),
+        "link-hot": _(
+            "Link %(subject)s above 80%% of its capacity for 15 minutes", subject=a.subject
+        ),
         "agency-at-max": _("Agency %(subject)s at its maximum for 15 minutes", subject=a.subject),
         "device-unreachable": _("Device %(subject)s is unreachable", subject=a.subject),
         "config-changed": _("Configuration of %(subject)s changed", subject=a.subject),
@@ -65,7 +67,7 @@ def _context(d: Dashboard) -> dict[str, Any]:
     return {
         "d": d,
         "alert_text": alert_text,
-        "labels": {"down": _("download"), "up": _("upload"), "percent": _("% of capacity")},
+        "labels": {"down": _("download"), "up": _("upload"), "percent": _("Percent of capacity")},
         "refresh_s": REFRESH_S,
     }
 
@@ -74,9 +76,7 @@ def _context(d: Dashboard) -> dict[str, Any]:
 @allow("admin", "engineer", "agency")
 def index() -> ResponseReturnValue:
     d = current_dashboard(*_page_args())
-    return render_template(
-        "dashboard/index.html", charts=chart_series(d.uplinks), **_context(d)
-    )
+    return render_template("dashboard/index.html", charts=chart_series(d.uplinks), **_context(d))
 
 
 SECTIONS = ("alerts", "status", "uplinks", "agencies", "weak")

@@ -41,7 +41,7 @@ def detail(link_id: str) -> ResponseReturnValue:
         "labels": {
             "ab": f"{d.row.a_device} → {d.row.b_device}",
             "ba": f"{d.row.b_device} → {d.row.a_device}",
-            "percent": _("% of capacity"),
+            "percent": _("Percent of capacity"),
         },
     }
     return render_template("links/detail.html", d=d, chart=chart, hours=hours, choices=HOURS)

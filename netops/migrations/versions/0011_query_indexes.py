@@ -6,7 +6,7 @@ existing (device, interface, at_s) / (device, queue_name, at_s) indexes cannot s
 range across all interfaces or all queues of a device.
 
 Revision ID: 0011
-Revises: 0005
+Revises: 0006 (0005 on main; chained after web's 0006 so this branch has one head)
 Create Date: 2026-12-07
 """
 
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | Sequence[str] | None = "0005"
+down_revision: str | Sequence[str] | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

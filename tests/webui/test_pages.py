@@ -172,6 +172,8 @@ def test_api_serves_the_same_data_with_a_token(fed: Flask) -> None:
     assert code == 200 and {s["direction"] for s in rsud["shares"]} == {"down", "up"}
     code, err = _api(client, token, "/api/v1/devices?per_page=0")
     assert code == 422 and "per_page" in json.dumps(err["errors"])
+    code, err = _api(client, token, "/api/v1/links?colour=blue")
+    assert code == 422 and "colour" in json.dumps(err["errors"])
 
 
 def test_api_applies_the_agency_role(fed: Flask) -> None:

@@ -98,7 +98,7 @@ class AgencySchema(ma.Schema):
 
 @blp.route("")
 @allow("admin", "engineer", "agency")
-@blp.arguments(AgencyListArgs, location="query")
+@blp.arguments(AgencyListArgs, location="query", unknown=ma.RAISE)
 @blp.response(200, AgencyPageSchema)
 def list_agencies(args: dict[str, Any]) -> aq.AgencyPage:
     """Current agencies matching ``q`` (code, name, kind or group), sorted by ``sort``."""

@@ -36,7 +36,7 @@ class AlertArgs(ma.Schema):
 
 @blp.route("")
 @allow("admin", "engineer", "agency")
-@blp.arguments(AlertArgs, location="query")
+@blp.arguments(AlertArgs, location="query", unknown=ma.RAISE)
 @blp.response(200, AlertSchema(many=True))
 def get_alerts(args: dict[str, Any]) -> list[Alert]:
     """Critical first, then warnings, then information."""

@@ -24,7 +24,7 @@ class DashboardArgs(ma.Schema):
 
 @blp.route("")
 @allow("admin", "engineer", "agency")
-@blp.arguments(DashboardArgs, location="query")
+@blp.arguments(DashboardArgs, location="query", unknown=ma.RAISE)
 @blp.response(200, DashboardSchema)
 def get_dashboard(args: dict[str, Any]) -> Dashboard:
     """Uplinks now and over 24 h, one page of agencies' promised/used bars (busiest first),

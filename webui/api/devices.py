@@ -35,7 +35,7 @@ class DeviceListArgs(PageArgs):
 
 @blp.route("")
 @allow("admin", "engineer")
-@blp.arguments(DeviceListArgs, location="query")
+@blp.arguments(DeviceListArgs, location="query", unknown=ma.RAISE)
 @blp.response(200, DevicePage)
 def list_devices(args: dict[str, Any]) -> Page[DeviceRow]:
     """Devices by hostname; ``q`` searches hostname, platform, role, site and model."""

@@ -25,7 +25,7 @@ class HistoryArgs(ma.Schema):
 
 @blp.route("")
 @allow("admin", "engineer")
-@blp.arguments(PageArgs, location="query")
+@blp.arguments(PageArgs, location="query", unknown=ma.RAISE)
 @blp.response(200, LinkPage)
 def list_links(args: dict[str, Any]) -> Page[LinkRow]:
     """Links by id (``dev:if--dev:if``); ``q`` matches a device, an interface or the medium."""
@@ -36,7 +36,7 @@ def list_links(args: dict[str, Any]) -> Page[LinkRow]:
 
 @blp.route("/<path:link_id>")
 @allow("admin", "engineer")
-@blp.arguments(HistoryArgs, location="query")
+@blp.arguments(HistoryArgs, location="query", unknown=ma.RAISE)
 @blp.response(200, LinkDetailSchema)
 def get_link(args: dict[str, Any], link_id: str) -> LinkDetail:
     """Utilization of the last ``hours`` and the ends' reachability changes."""

@@ -133,7 +133,10 @@ def test_a_cached_dashboard_costs_one_query_more_than_the_login_check(
         client.get("/dashboard/")  # fills the cache
         engine = app.extensions["netops"].engine
         seen: list[str] = []
-        listener = lambda *a: seen.append(a[2])  # noqa: E731
+
+        def listener(*a: Any, seen: list[str] = seen) -> None:
+            seen.append(a[2])
+
         event.listen(engine, "before_cursor_execute", listener)
         try:
             assert client.get("/dashboard/").status_code == 200

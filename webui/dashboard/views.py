@@ -5,6 +5,7 @@ partials (escaped, translated), which the script swaps in place."""
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
@@ -34,14 +35,17 @@ def alert_text(a: Alert) -> str:
     return texts.get(a.kind, a.message)
 
 
+WITA = ZoneInfo("Asia/Makassar")
+
+
 def chart_series(uplinks: tuple[UplinkStatus, ...]) -> list[dict[str, Any]]:
-    """Per uplink: times (ISO, UTC) and utilization in percent of capacity, down and up."""
+    """Per uplink: times (WITA wall clock) and utilization in percent of capacity, down and up."""
     out = []
     for u in uplinks:
         out.append(
             {
                 "name": u.name,
-                "t": [_iso(p.at_s) for p in u.series],
+                "t": [wall_clock(p.at_s) for p in u.series],
                 "down": [round(p.down_bps / (u.down_mbps * 1e6) * 100, 2) for p in u.series],
                 "up": [round(p.up_bps / (u.up_mbps * 1e6) * 100, 2) for p in u.series],
             }
@@ -49,10 +53,11 @@ def chart_series(uplinks: tuple[UplinkStatus, ...]) -> list[dict[str, Any]]:
     return out
 
 
-def _iso(ts: float) -> str:
-    from datetime import UTC, datetime
+def wall_clock(ts: float) -> str:
+    """Wall-clock time in WITA without offset: plotly draws it as given, like the page's dates."""
+    from datetime import datetime
 
-    return datetime.fromtimestamp(ts, UTC).isoformat()
+    return datetime.fromtimestamp(ts, WITA).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _page_args() -> tuple[int, int]:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from netops.queries.links import link_detail, link_list
 from webui.access import allow
 from webui.context import db, web_context
+from webui.dashboard.views import wall_clock
 from webui.pages import int_arg, text_arg
 
 bp = Blueprint("links", __name__, url_prefix="/links")
@@ -35,7 +36,7 @@ def detail(link_id: str) -> ResponseReturnValue:
         abort(404)
     cap = d.row.capacity_mbps * 1e6
     chart = {
-        "t": [p.at.isoformat() for p in d.series],
+        "t": [wall_clock(p.at.timestamp()) for p in d.series],
         "ab": [round(p.a_to_b_bps / cap * 100, 2) for p in d.series],
         "ba": [round(p.b_to_a_bps / cap * 100, 2) for p in d.series],
         "labels": {

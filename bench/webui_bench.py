@@ -358,9 +358,77 @@ def measure(url: str, inv: Inventory, repeat: int, workdir: Path) -> dict[str, f
     return out
 
 
+def _prepare_app(url: str, inv: Inventory, workdir: Path) -> Any:
+    """The web UI on the bench database: the inventory synced into it (agency pages read it
+    from SQL) and written as YAML (the app reads the file), an engineer user, the clock fixed
+    at :data:`NOW` (the data's time)."""
+    import yaml
+
+    import webui.agencies.views
+    import webui.dashboard.data
+    from netops.auth.store import add_user, get_user
+    from netops.storage.sync import sync_inventory
+    from webui import create_app
+
+    path = workdir / f"inventory-{len(inv.agencies)}.yaml"
+    if not path.exists():
+        path.write_text(yaml.safe_dump(inv.model_dump(mode="json", exclude_defaults=True)))
+    engine = make_engine(url)
+    upgrade(engine)
+    with session_factory(engine)() as s:
+        if get_user(s, "bench-eng") is None:
+            sync_inventory(s, inv, source=str(path), sha256="0" * 64)
+            add_user(s, "bench-eng", "engineer", "bench-password-123")
+            s.commit()
+    engine.dispose()
+    webui.dashboard.data.now = lambda: NOW  # type: ignore[assignment]
+    webui.agencies.views._now = lambda: NOW  # type: ignore[assignment]
+    app = create_app(
+        {
+            "SECRET_KEY": "bench-secret-key-0123456789",
+            "DATABASE_URL": url,
+            "INVENTORY": str(path),
+            "RATELIMIT_ENABLED": False,
+        }  # fmt: skip
+    )
+    client = app.test_client()
+    html = client.get("/login").get_data(as_text=True)
+    token = html.split('name="csrf_token"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
+    resp = client.post(
+        "/login",
+        data={"username": "bench-eng", "password": "bench-password-123", "csrf_token": token},
+    )
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:300]
+    return app, client
+
+
 def measure_pages(url: str, inv: Inventory, repeat: int, workdir: Path) -> dict[str, float]:
-    """The pages through the app (filled in once the web UI shell exists)."""
-    return {}
+    """Server time of the pages through the app's test client (the whole request)."""
+    app, client = _prepare_app(url, inv, workdir)
+    code = inv.agencies[len(inv.agencies) // 2].code
+
+    def get(path: str) -> Callable[[], None]:
+        def run() -> None:
+            resp = client.get(path)
+            assert resp.status_code == 200, (path, resp.status_code)
+
+        return run
+
+    def cold(path: str) -> Callable[[], None]:
+        def run() -> None:
+            app.extensions.pop("netops_dashboard", None)
+            get(path)()
+
+        return run
+
+    out = {
+        "dashboard_cold": median_s(cold("/dashboard/"), repeat),
+        "dashboard_warm": median_s(get("/dashboard/"), repeat),
+        "dashboard_json_cold": median_s(cold("/dashboard/data.json"), repeat),
+        "agency": median_s(get(f"/agencies/{code}"), repeat),
+    }
+    app.extensions["netops"].engine.dispose()
+    return out
 
 
 def main() -> None:

@@ -18,6 +18,8 @@ from webui.dashboard.data import current_dashboard
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 REFRESH_S = 30
+MAX_LISTED = 20
+"""Alerts and down devices/links listed on the page (the count is always whole)."""
 
 
 def alert_text(a: Alert) -> str:
@@ -74,6 +76,7 @@ def _context(d: Dashboard) -> dict[str, Any]:
         "alert_text": alert_text,
         "labels": {"down": _("download"), "up": _("upload"), "percent": _("Percent of capacity")},
         "refresh_s": REFRESH_S,
+        "max_listed": MAX_LISTED,
     }
 
 

@@ -12,7 +12,7 @@ import pytest
 from tests.webui.conftest import LiveServer, browser_login, screenshot
 from tests.webui.network import feed_network
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_engineer_sees_the_uplink_chart_refresh_and_a_config_diff(

@@ -4,6 +4,7 @@ sample inventory, every device simulated over real SSH on loopback, results in e
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +21,9 @@ from tests.helpers import SAMPLE
 
 @pytest.mark.slow
 @pytest.mark.lab
-def test_demo_polls_every_sample_device_stores_results_and_pushes_the_plan(tmp_path: Path) -> None:
+def test_demo_polls_every_sample_device_stores_results_pushes_the_plan_and_serves_the_ui(
+    tmp_path: Path,
+) -> None:
     data = tmp_path / "data"
     env = {k: v for k, v in os.environ.items() if not k.startswith("NETOPS_")}
     proc = subprocess.run(
@@ -29,6 +32,7 @@ def test_demo_polls_every_sample_device_stores_results_and_pushes_the_plan(tmp_p
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    _web_ui_answered_a_login(data, proc.stdout)
 
     inv = load_inventory(SAMPLE).inventory
     hostnames = {d.hostname for d in inv.devices}
@@ -63,3 +67,37 @@ def test_demo_polls_every_sample_device_stores_results_and_pushes_the_plan(tmp_p
     assert all(v.encode() not in stored for v in values)
     assert (data / "demo-secrets.yaml").stat().st_mode & 0o077 == 0
     assert (data / "topology.png").stat().st_size > 10_000
+
+
+def _web_ui_answered_a_login(data: Path, stdout: str) -> None:
+    """The demo served the web UI on loopback, printed one login per role, and a login through
+    the real form was accepted (audited in ``user_events``) while the demo ran."""
+    import yaml
+
+    from netops.auth.models import UserEvent
+
+    url = re.search(r"web UI: (http://127\.0\.0\.1:\d+)/", stdout)
+    assert url, stdout[-3000:]
+    logins = yaml.safe_load((data / "demo-logins.yaml").read_text())
+    assert {entry["role"] for entry in logins} == {"admin", "engineer", "agency"}
+    for entry in logins:
+        assert entry["username"] in stdout
+    agency = next(e for e in logins if e["role"] == "agency")
+    assert (
+        f"web UI answered: login as {agency['username']} -> /agencies/{agency['agency']}" in stdout
+    )
+    for name in ("demo-logins.yaml", "web-secret-key"):
+        assert (data / name).stat().st_mode & 0o077 == 0, name
+    stored = b"".join(p.read_bytes() for p in data.glob("netops.db*"))
+    assert all(e["password"].encode() not in stored for e in logins)
+    engine = make_engine(f"sqlite:///{data / 'netops.db'}")
+    try:
+        with session_factory(engine)() as session:
+            events = session.scalars(
+                select(UserEvent).where(UserEvent.username == agency["username"])
+            ).all()
+            assert [(e.event, e.remote_addr) for e in events if e.event == "login"] == [
+                ("login", "127.0.0.1")
+            ]
+    finally:
+        engine.dispose()

@@ -8,6 +8,7 @@ plan is built from) is re-read when the file changes.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ class WebContext:
     inventory_path: Path
     _cache: tuple[float, Inventory] | None = None
     _derived: dict[str, tuple[float, Any]] = field(default_factory=dict)
+    _recent: dict[str, tuple[float, float, Any]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def inventory(self) -> Inventory:
@@ -57,6 +59,21 @@ class WebContext:
         value = build(inventory)
         with self._lock:
             self._derived[name] = (mtime, value)
+        return value
+
+    def recent(self, name: str, max_age_s: float, build: Callable[[], T]) -> T:
+        """``build()``, reused by every request for ``max_age_s`` seconds and while the
+        inventory file is unchanged (e.g. every agency's current demand: the poller measures
+        once a minute, so recomputing it per page view would only repeat the same answer)."""
+        mtime = self.inventory_path.stat().st_mtime
+        now = time.monotonic()
+        with self._lock:
+            hit = self._recent.get(name)
+            if hit is not None and hit[0] == mtime and now - hit[1] < max_age_s:
+                return cast(T, hit[2])
+        value = build()
+        with self._lock:
+            self._recent[name] = (mtime, now, value)
         return value
 
 

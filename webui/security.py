@@ -7,7 +7,7 @@ stylesheet as a ``<style>`` element at run time; no user text reaches a style.
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Response, current_app, request
 from flask_login import current_user
 
 from webui.access import READ_METHODS, is_api_request
@@ -41,6 +41,9 @@ HEADERS = {
 def add_headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        # served over HTTPS (the cookie says so): browsers keep to HTTPS for a year
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     if current_user and current_user.is_authenticated:
         # pages of a logged-in user are private: no shared or back-button cache after logout
         response.headers.setdefault("Cache-Control", "no-store")

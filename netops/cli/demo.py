@@ -9,13 +9,17 @@ One command a new user runs to see every part of netops work together, on loopba
 4. topology: single points of failure, drift between planned and discovered links, a picture;
 5. bandwidth: the plan, the diff against the core router's queues, apply it, fair shares;
 6. keep polling counters on the APScheduler schedule, printing agency usage, until Ctrl-C
-   (or ``--cycles N``).
+   (or ``--cycles N``), while the web UI runs on 127.0.0.1 (started after step 1: port
+   ``NETOPS_WEB_PORT`` when set, else a free one) with one demo login per role; the secret key
+   and the random passwords are written next to the demo secrets (``web-secret-key``,
+   ``demo-logins.yaml``, mode 0600).  The demo logs in once itself to prove the UI answers.
 
 Each step runs the same code as the ``netops`` sub-command of that name.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import signal
@@ -122,14 +126,100 @@ def demo(
         raise SystemExit(1)
     _run(["inventory", "sync", "--brief"])
 
-    _banner("2. Device lab: every device over SSH on 127.0.0.1")
-    lab = _start_lab(settings)
+    _banner("Web UI on 127.0.0.1")
+    web = _start_web(settings, data)
     try:
-        _steps(settings, lab, interval, cycles)
+        _banner("2. Device lab: every device over SSH on 127.0.0.1")
+        lab = _start_lab(settings)
+        try:
+            _steps(settings, lab, interval, cycles)
+        finally:
+            lab.stop()
+            settings.resolved_lab_map().unlink(missing_ok=True)
+            click.echo("lab stopped")
     finally:
-        lab.stop()
-        settings.resolved_lab_map().unlink(missing_ok=True)
-        click.echo("lab stopped")
+        web.stop()
+        click.echo("web UI stopped")
+
+
+def _write_private(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.chmod(path, 0o600)
+
+
+def _web_secret_key(data_dir: Path) -> str:
+    """The demo UI's secret key, generated once into ``<data-dir>/web-secret-key`` (0600)."""
+    path = data_dir / "web-secret-key"
+    if path.exists():
+        key = path.read_text(encoding="utf-8").strip()
+        if len(key) >= 32:
+            return key
+    key = secrets.token_urlsafe(32)
+    _write_private(path, key + "\n")
+    return key
+
+
+def _demo_logins(settings: Any, data_dir: Path) -> list[dict[str, str]]:
+    """One user per role (the agency user for the inventory's first agency), each with a fresh
+    random password, written to ``<data-dir>/demo-logins.yaml`` (0600)."""
+    from netops.auth.store import add_user, get_user, set_disabled, set_password
+    from netops.storage.db import open_database, session_factory
+
+    inv = _inventory(settings)
+    agency = inv.agencies[0].code if inv.agencies else None
+    wanted = [("demo-admin", "admin", None), ("demo-engineer", "engineer", None)]
+    if agency is not None:
+        wanted.append((f"demo-{agency}", "agency", agency))
+    logins = []
+    engine = open_database(settings)
+    try:
+        with session_factory(engine)() as session:
+            for username, role, code in wanted:
+                password = secrets.token_urlsafe(12)
+                user = get_user(session, username)
+                if user is None:
+                    add_user(
+                        session, username, role, password, agency_code=code, actor="netops-demo"
+                    )
+                else:
+                    set_password(session, username, password, actor="netops-demo")
+                    if user.disabled:
+                        set_disabled(session, username, False, actor="netops-demo")
+                login = {"username": username, "role": role, "password": password}
+                if code:
+                    login["agency"] = code
+                logins.append(login)
+            session.commit()
+    finally:
+        engine.dispose()
+    _write_private(data_dir / "demo-logins.yaml", yaml.safe_dump(logins, sort_keys=False))
+    return logins
+
+
+def _start_web(settings: Any, data_dir: Path) -> Any:
+    """Start the web UI in a thread, print its URL and the demo logins, log in once."""
+    from webui import create_app
+    from webui.serve import check_login, start_in_thread
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log in the demo's output
+    logins = _demo_logins(settings, data_dir)
+    app = create_app({"SETTINGS": settings, "SECRET_KEY": _web_secret_key(data_dir)})
+    port = settings.web_port if "NETOPS_WEB_PORT" in os.environ else 0
+    web = start_in_thread(app, "127.0.0.1", port)
+    click.echo(f"web UI: {web.url}/  (logins in {data_dir / 'demo-logins.yaml'}, mode 0600)")
+    for login in logins:
+        scope = f" of agency {login['agency']}" if "agency" in login else ""
+        who = f"  {login['role']:<8}  user {login['username']:<20}"
+        click.echo(f"{who} password {login['password']}{scope}")
+    probe = logins[-1]
+    try:
+        landing = check_login(web.url, probe["username"], probe["password"])
+        click.echo(f"web UI answered: login as {probe['username']} -> {landing}")
+    except (OSError, RuntimeError) as exc:
+        click.echo(f"web UI did not answer a login: {exc}", err=True)
+    return web
 
 
 def _start_lab(settings: Any) -> Any:

@@ -5,6 +5,7 @@
     netops lab fault DEVICE KIND [--param key=value ...]         inject a fault (lab/faults.py)
     netops lab clear [DEVICE]                                    undo faults
     netops lab down                                              stop the lab
+    netops lab packets up|test|status|down                       the packet lab (root; real HTB)
 
 ``up`` writes the connection map (``settings.resolved_lab_map()``, used by collectors instead of
 the inventory's management addresses), ``<data_dir>/lab.pid`` and the control socket
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import click
 
+from netops.cli.lab_packets import packets
 from netops.endpoints import save_endpoints
 from netops.errors import LabError
 from netops.settings import Settings, get_settings
@@ -212,3 +214,6 @@ def down() -> None:
     for leftover in (map_path, pid_file, sock):
         leftover.unlink(missing_ok=True)
     click.echo("lab stopped")
+
+
+lab.add_command(packets)

@@ -24,7 +24,9 @@ from netops.settings import get_settings
     help="Port (default: NETOPS_WEB_PORT, 8080; 0 = a free one).",
 )
 @click.option(
-    "--debug", is_flag=True, help="Flask debug mode (reloader, tracebacks): never in production."
+    "--debug",
+    is_flag=True,
+    help="Flask's debugger and reloader (never in production, never on a shared address).",
 )
 def web(host: str | None, port: int | None, debug: bool) -> None:
     """Run the web UI (Flask's development server; gunicorn for production)."""
@@ -33,7 +35,10 @@ def web(host: str | None, port: int | None, debug: bool) -> None:
     from webui import create_app
 
     settings = get_settings()
-    app = create_app({"SETTINGS": settings, "DEBUG": debug})
+    app = create_app({"SETTINGS": settings})
+    if debug:
+        app.run(host or settings.web_host, settings.web_port if port is None else port, debug=True)
+        return
     server = make_server(
         host or settings.web_host, settings.web_port if port is None else port, app, threaded=True
     )

@@ -300,25 +300,34 @@ def current_demand_mbps(
     return {d: {c: v[-1][1] / 1e6 for c, v in series[d].items() if v} for d in DIRECTIONS}
 
 
+def all_shares(
+    plan: BandwidthPlan, demand: dict[Direction, dict[str, float]]
+) -> dict[str, dict[Direction, Share]]:
+    """Every agency's promised / getting now / full contention (one HTB run per direction and
+    case for the whole plan), by code."""
+    out: dict[str, dict[Direction, Share]] = {}
+    for d in DIRECTIONS:
+        table = fair_shares(plan, d, demand[d])
+        for row in table.rows:
+            out.setdefault(row.code, {})[d] = Share(
+                d,
+                row.guaranteed_mbps,
+                row.maximum_mbps,
+                row.getting_now_mbps,
+                row.full_contention_mbps,
+                row.demand_mbps,
+                table.uplink_mbps,
+                table.oversubscribed,
+            )
+    return out
+
+
 def shares_of(
     plan: BandwidthPlan, code: str, demand: dict[Direction, dict[str, float]]
 ) -> dict[Direction, Share]:
-    """Promised, getting now (HTB model on the measured demands) and at full contention."""
-    out: dict[Direction, Share] = {}
-    for d in DIRECTIONS:
-        table = fair_shares(plan, d, demand[d])
-        row = next(r for r in table.rows if r.code == code)
-        out[d] = Share(
-            d,
-            row.guaranteed_mbps,
-            row.maximum_mbps,
-            row.getting_now_mbps,
-            row.full_contention_mbps,
-            row.demand_mbps,
-            table.uplink_mbps,
-            table.oversubscribed,
-        )
-    return out
+    """Promised, getting now (HTB model on the measured demands) and at full contention of one
+    agency (KeyError for a code the plan lacks)."""
+    return all_shares(plan, demand)[code]
 
 
 def month_start(now: datetime) -> datetime:

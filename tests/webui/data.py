@@ -82,7 +82,10 @@ def seed_database(url: str, inventory_path: Path, *, with_usage: bool = True) ->
         with session_factory(engine)() as session:
             sync_inventory(session, loaded.inventory, source=str(inventory_path), sha256="0" * 64)
             session.commit()
+            codes = {a.code for a in loaded.inventory.agencies}
             for spec in USERS.values():
+                if spec["agency_code"] is not None and spec["agency_code"] not in codes:
+                    continue  # e.g. kec-utara of the mini inventory, on another inventory
                 add_user(
                     session,
                     spec["username"],

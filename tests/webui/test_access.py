@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 import webui
 from tests.webui.conftest import csrf_token, login
-from tests.webui.walk import OTHER_AGENCIES, WALKING_AGENCY, methods, urls
+from tests.webui.walk import OTHER_AGENCIES, OWN_AGENCY_VALUES, WALKING_AGENCY, methods, urls
 from webui import create_app
 from webui.access import allow, policy_of
 
@@ -71,7 +71,10 @@ def test_walk_fills_every_route_variable(app: Flask) -> None:
         assert list(urls(rule)), rule.rule
 
 
-def test_agency_user_reaches_no_other_agency_data_on_any_route(app: Flask) -> None:
+def walk_as_agency(app: Flask) -> int:
+    """Request every method of every rule as the agency user, URLs filled for other agencies
+    and for its own; AssertionError on a server error or on another agency's name or code in a
+    body that was not refused.  Returns the number of requests."""
     client = app.test_client()
     user = login(client, "agency")
     assert user["agency_code"] == WALKING_AGENCY
@@ -81,7 +84,8 @@ def test_agency_user_reaches_no_other_agency_data_on_any_route(app: Flask) -> No
     for rule in _rules(app):
         if rule.endpoint in ("auth.logout",):
             continue  # would end the walking session; it shows no data
-        for url in urls(rule):
+        own = list(urls(rule, own=True)) if set(rule.arguments) & set(OWN_AGENCY_VALUES) else []
+        for url in [*urls(rule), *own]:
             for method in methods(rule):
                 resp = client.open(
                     url,
@@ -99,10 +103,41 @@ def test_agency_user_reaches_no_other_agency_data_on_any_route(app: Flask) -> No
                 leaked = [p.pattern for p in forbidden if p.search(body)]
                 assert not leaked, f"{where}: other agencies' data in the body: {leaked}"
                 resp.close()
-    assert walked >= len(app.view_functions) - 1
+    return walked
 
 
-def test_engineer_can_change_nothing_on_any_route(app: Flask) -> None:
+def test_agency_user_reaches_no_other_agency_data_on_any_route(app: Flask) -> None:
+    assert walk_as_agency(app) >= len(app.view_functions)
+
+
+def test_the_walk_catches_a_route_that_leaks_another_agency(app_config: dict[str, Any]) -> None:
+    from netops.storage.models import Agency
+    from webui.context import db
+
+    bp = Blueprint("leaky_test", __name__)
+
+    @bp.get("/leaky/<code>")
+    @allow("admin", "engineer", "agency")
+    def leaky(code: str) -> str:
+        agency = db().query(Agency).filter_by(code=code).one()
+        return f"<p>{agency.name}</p>"
+
+    import sys
+
+    sys.modules[__name__].leaky_bp = bp  # type: ignore[attr-defined]
+    before = list(webui.BLUEPRINTS)
+    webui.BLUEPRINTS.append(f"{__name__}:leaky_bp")
+    try:
+        app = create_app(app_config)
+    finally:
+        webui.BLUEPRINTS[:] = before
+    with pytest.raises(AssertionError, match="leaky_test.leaky.*other agencies' data"):
+        walk_as_agency(app)
+
+
+def walk_as_engineer(app: Flask) -> None:
+    """Every non-GET method of every rule as the engineer must be refused (403), except the
+    reviewed self-service views in :data:`SELF_SERVICE_WRITES`."""
     client = app.test_client()
     login(client, "engineer")
     token = csrf_token(client)
@@ -122,6 +157,44 @@ def test_engineer_can_change_nothing_on_any_route(app: Flask) -> None:
                 )
                 assert resp.status_code == 403, f"{method} {url} ({rule.endpoint})"
     assert exempt <= SELF_SERVICE_WRITES, f"review new self-service writes: {exempt}"
+
+
+def test_engineer_can_change_nothing_on_any_route(app: Flask) -> None:
+    walk_as_engineer(app)
+
+
+@pytest.mark.parametrize("kind", ["admin-write", "self-service"])
+def test_the_engineer_walk_catches_a_write_it_may_make(
+    app_config: dict[str, Any], kind: str
+) -> None:
+    from webui.access import self_service
+
+    bp = Blueprint("writer_test", __name__)
+    if kind == "admin-write":
+        # a view that wrongly lets every reader write (declared through the raw policy)
+        from webui.access import Policy, _attach
+
+        roles = frozenset({"admin", "engineer", "agency"})
+        declare = _attach(Policy(roles, roles))
+    else:
+        declare = self_service
+
+    @bp.post("/writer/<code>")
+    @declare
+    def writer(code: str) -> str:
+        return "changed"
+
+    import sys
+
+    sys.modules[__name__].writer_bp = bp  # type: ignore[attr-defined]
+    before = list(webui.BLUEPRINTS)
+    webui.BLUEPRINTS.append(f"{__name__}:writer_bp")
+    try:
+        app = create_app(app_config)
+    finally:
+        webui.BLUEPRINTS[:] = before
+    with pytest.raises(AssertionError, match="writer"):
+        walk_as_engineer(app)
 
 
 @pytest.mark.parametrize("role", ["admin", "engineer", "agency"])

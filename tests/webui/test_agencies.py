@@ -273,3 +273,38 @@ def test_agency_record_is_none_for_a_retired_agency(app: Flask) -> None:
             assert q.agency_record(s, "rsud") is None
     finally:
         engine.dispose()
+
+
+def test_detail_without_any_measurement_says_so(tmp_path: Any, app_config: dict[str, Any]) -> None:
+    from tests.webui.data import seed_database
+    from webui import create_app
+
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    seed_database(url, MINI, with_usage=False)
+    app = create_app({**app_config, "DATABASE_URL": url})
+    client = app.test_client()
+    login(client, "agency")
+    html = client.get("/agencies/rsud").get_data(as_text=True)
+    assert "tidak ada pengukuran dalam 15 menit terakhir" in html
+    assert "Saran" not in html  # no suggestion without data
+    getting = html.split('id="getting-now"', 1)[1].split("</div></div>", 1)[0]
+    assert "0,0 Mbps" in getting
+    data = client.get("/agencies/rsud/usage.json?period=24h").get_json()
+    assert data["down"]["mbps"] == [] and data["source"] == ""
+    report = client.get("/agencies/rsud/report")
+    assert report.status_code == 200
+    app.extensions["netops"].engine.dispose()
+
+
+def test_detail_explains_a_missing_inventory_file(
+    app_config: dict[str, Any], tmp_path: Any
+) -> None:
+    from webui import create_app
+
+    app = create_app({**app_config, "INVENTORY": str(tmp_path / "missing.yaml")})
+    client = app.test_client()
+    login(client, "engineer")
+    resp = client.get("/agencies/rsud")
+    assert resp.status_code == 200
+    assert "missing.yaml" in resp.get_data(as_text=True)
+    assert client.get("/agencies/rsud/usage.json").status_code == 503

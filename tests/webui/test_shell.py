@@ -72,6 +72,10 @@ def test_session_cookie_is_httponly_and_samesite_lax(client: FlaskClient) -> Non
 def test_secure_cookie_flag_follows_the_setting(app_config: dict[str, Any]) -> None:
     app = create_app({**app_config, "SETTINGS": get_settings(web_cookie_secure=True)})
     assert app.config["SESSION_COOKIE_SECURE"] is True
+    resp = app.test_client().get("/login")
+    assert resp.headers["Strict-Transport-Security"] == "max-age=31536000"
+    plain = create_app(app_config).test_client().get("/login")
+    assert "Strict-Transport-Security" not in plain.headers
 
 
 @pytest.mark.parametrize(

@@ -42,19 +42,28 @@ OTHER_AGENCY_VALUES: dict[str, list[str]] = {
     "filename": ["css/netops.css"],
 }
 
+# The walking user's own agency: its pages are walked too, and must not show other agencies.
+OWN_AGENCY_VALUES: dict[str, list[str]] = {
+    "code": [WALKING_AGENCY],
+    "agency": [WALKING_AGENCY],
+    "agency_code": [WALKING_AGENCY],
+}
+
 SKIP_METHODS = {"HEAD", "OPTIONS"}
 
 
-def urls(rule: Rule) -> Iterator[str]:
-    """Every URL of ``rule`` with its variables filled from :data:`OTHER_AGENCY_VALUES`;
-    AssertionError naming the variable when one is unknown."""
+def urls(rule: Rule, own: bool = False) -> Iterator[str]:
+    """Every URL of ``rule`` with its variables filled from :data:`OTHER_AGENCY_VALUES` (with
+    ``own``: agency variables from :data:`OWN_AGENCY_VALUES`); AssertionError naming the
+    variable when one is unknown."""
     names = sorted(rule.arguments)
     missing = [n for n in names if n not in OTHER_AGENCY_VALUES]
     assert not missing, (
         f"route {rule.rule} ({rule.endpoint}) has URL variable(s) {missing} the route walk "
         "cannot fill: add them to OTHER_AGENCY_VALUES in tests/webui/walk.py"
     )
-    for combo in itertools.product(*(OTHER_AGENCY_VALUES[n] for n in names)):
+    table = {**OTHER_AGENCY_VALUES, **(OWN_AGENCY_VALUES if own else {})}
+    for combo in itertools.product(*(table[n] for n in names)):
         values = dict(zip(names, combo, strict=True))
         yield rule.build(values, append_unknown=False)[1]
 

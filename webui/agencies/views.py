@@ -24,6 +24,9 @@ from webui.csvsafe import csv_response
 bp = Blueprint("agencies", __name__, url_prefix="/agencies")
 
 PER_PAGE = 25
+SHARES_MAX_AGE_S = 30.0
+"""Every agency's current demand and the HTB shares computed from it ("getting now", "at full
+contention") are shared by all pages for this long: the poller measures once a minute."""
 ALL_ROLES = ("admin", "engineer", "agency")
 
 
@@ -111,9 +114,16 @@ def _record(code: str) -> q.AgencyRecord:
     return record
 
 
-def _plan_or_error(now: datetime) -> tuple[Any, str | None]:
+def _plan_or_error(now: datetime, shared: bool = True) -> tuple[Any, str | None]:
+    """The bandwidth plan in force at ``now`` (``shared``: the one built in the last
+    :data:`SHARES_MAX_AGE_S` seconds), or None and why it cannot be built."""
+    ctx = web_context()
     try:
-        return q.plan_at(web_context().inventory(), now), None
+        if shared:
+            return ctx.recent(
+                "plan", SHARES_MAX_AGE_S, lambda: q.plan_at(ctx.inventory(), now)
+            ), None
+        return q.plan_at(ctx.inventory(), now), None
     except (NetopsError, OSError) as exc:
         return None, str(exc)
 
@@ -134,8 +144,12 @@ def detail(code: str) -> ResponseReturnValue:
             error = f"agency {code} is not in the inventory file {ctx.inventory_path.name}"
         else:
             session = db()
-            demand = q.current_demand_mbps(session, inventory, plan, now)
-            shares = q.shares_of(plan, code, demand)
+
+            def every_share() -> dict[str, Any]:
+                demand = q.current_demand_mbps(session, inventory, plan, now)
+                return q.all_shares(plan, demand)
+
+            shares = ctx.recent("shares", SHARES_MAX_AGE_S, every_share)[code]
             summary = q.usage_summary(session, inventory, plan, code, q.month_start(now), now)
             try:
                 path = q.agency_path(ctx.derived("topology", q.topology_view), code)
@@ -174,20 +188,21 @@ def _chart(code: str, period: str) -> q.ChartData:
 @bp.get("/<code>/usage.json")
 @allow(*ALL_ROLES)
 def usage_json(code: str) -> ResponseReturnValue:
-    """Chart data: ``{"down": {"t": [ISO 8601 UTC...], "mbps": [...]}, "up": ..., quota lines}``."""
+    """Chart data: ``{"down": {"t": [ISO 8601 in WITA...], "mbps": [...]}, "up": ..., quota
+    lines}`` (times carry their +08:00 offset; the chart shows them as WITA clock times)."""
     data = _chart(code, _period())
 
     def block(points: list[tuple[float, float]]) -> dict[str, list[Any]]:
         return {
-            "t": [datetime.fromtimestamp(t, UTC).isoformat() for t, _ in points],
+            "t": [datetime.fromtimestamp(t, UTC).astimezone(q.WITA).isoformat() for t, _ in points],
             "mbps": [round(v, 3) for _, v in points],
         }
 
     return jsonify(
         code=data.code,
         period=data.period,
-        since=data.since.isoformat(),
-        until=data.until.isoformat(),
+        since=data.since.astimezone(q.WITA).isoformat(),
+        until=data.until.astimezone(q.WITA).isoformat(),
         source=data.source,
         down=block(data.down),
         up=block(data.up),
@@ -237,7 +252,7 @@ def report(code: str) -> ResponseReturnValue:
     until = min(until, now)
     if until <= since:
         abort(404)
-    plan, error = _plan_or_error(until)
+    plan, error = _plan_or_error(until, shared=until >= now)
     summary = days = None
     if plan is not None:
         inventory = web_context().inventory()

@@ -12,13 +12,18 @@ context manager's cleanup runs.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
+import os
 import signal
+import subprocess
+import threading
+import time
 from pathlib import Path
 from types import FrameType, TracebackType
 
-from lab.packets import netns, sshd
+from lab.packets import lldp, netns, sshd
 from lab.packets.layout import SERVER, WAN_NET, Layout, layout
 from netops.endpoints import Endpoint, save_endpoints
 from netops.inventory.schema import Inventory
@@ -27,8 +32,6 @@ from netops.secrets import SecretStore
 log = logging.getLogger(__name__)
 
 BRIDGE = "br0"
-UPLINK_PORT = "up0"
-INET_IF = "isp0"
 
 
 def cleanup_stale() -> list[str]:
@@ -38,6 +41,7 @@ def cleanup_stale() -> list[str]:
     if failed:
         raise netns.PacketLabError(f"cannot remove stale namespaces: {', '.join(failed)}")
     sshd.remove_account()
+    lldp.stop_all([])  # sockets of lldpds that died with their namespaces
     return stale
 
 
@@ -47,20 +51,68 @@ def build(lay: Layout) -> None:
         netns.add_namespace(ns)
     core, inet, sw = lay.core_ns, lay.inet_ns, lay.sw_ns
     wan_core, wan_inet = list(WAN_NET.hosts())
-    netns.veth(core, lay.wan, inet, INET_IF)
+    netns.veth(core, lay.wan, inet, lay.inet_if)
     netns.address(core, lay.wan, f"{wan_core}/{WAN_NET.prefixlen}")
-    netns.address(inet, INET_IF, f"{wan_inet}/{WAN_NET.prefixlen}")
+    netns.address(inet, lay.inet_if, f"{wan_inet}/{WAN_NET.prefixlen}")
     netns.address(inet, "lo", f"{SERVER}/32")
     netns.route(core, "default", "via", str(wan_inet))
-    netns.veth(core, lay.lan, sw, UPLINK_PORT)
+    netns.veth(core, lay.lan, sw, lay.sw_uplink)
     for a in lay.agencies:
         netns.veth(a.ns, "eth0", sw, a.port)
         netns.address(a.ns, "eth0", f"{a.address}/{a.subnet.prefixlen}")
         netns.route(a.ns, "default", "via", str(a.gateway))
         netns.address(core, lay.lan, f"{a.gateway}/{a.subnet.prefixlen}")
         netns.route(inet, str(a.subnet), "via", str(wan_core))
-    netns.bridge(sw, BRIDGE, [UPLINK_PORT, *(a.port for a in lay.agencies)])
+    netns.bridge(sw, BRIDGE, [lay.sw_uplink, *(a.port for a in lay.agencies)])
     netns.run(netns.in_ns(core, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1"))
+
+
+LOCK_FILE = Path("/run/lock/netops-packet-lab.lock")
+LOCK_TIMEOUT_S = 1200.0
+
+
+class _MachineLock:
+    """One packet lab per machine: its names (namespaces, the account) are machine-wide, so a
+    second run waits for the first instead of removing it as stale.  ``flock``: a killed holder
+    releases it by dying."""
+
+    def __init__(self, path: Path = LOCK_FILE, timeout_s: float = LOCK_TIMEOUT_S) -> None:
+        self.path = path
+        self.timeout_s = timeout_s
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        deadline = time.monotonic() + self.timeout_s
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    os.close(fd)
+                    raise netns.PacketLabError(
+                        f"another packet lab has held {self.path} for {self.timeout_s:.0f} s"
+                    ) from None
+                time.sleep(0.5)
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+def remove_stale() -> list[str]:
+    """``netops lab packets down``: wait for any running packet lab, then remove what is left."""
+    lock = _MachineLock()
+    lock.acquire()
+    try:
+        return cleanup_stale()
+    finally:
+        lock.release()
 
 
 class PacketLab:
@@ -73,7 +125,9 @@ class PacketLab:
         self.endpoints: dict[str, Endpoint] = {}
         self.secrets = SecretStore({}, {})
         self._relay: sshd.SshRelay | None = None
+        self._lldpd: list[subprocess.Popen[bytes]] = []
         self._old_term: object = None
+        self._lock = _MachineLock()
 
     @property
     def state_file(self) -> Path:
@@ -82,13 +136,20 @@ class PacketLab:
     def up(self) -> PacketLab:
         if not netns.is_root():
             raise netns.PacketLabError("the packet lab needs root (network namespaces)")
-        removed = cleanup_stale()
+        self._lock.acquire()
+        try:
+            removed = cleanup_stale()
+        except BaseException:
+            self._lock.release()
+            raise
         if removed:
             log.warning("removed a stale packet lab: %s", ", ".join(removed))
-        self._old_term = signal.signal(signal.SIGTERM, _exit_on_term)
+        if threading.current_thread() is threading.main_thread():
+            self._old_term = signal.signal(signal.SIGTERM, _exit_on_term)
         try:
             build(self.layout)
-            account = sshd.ensure_account()
+            self._lldpd = lldp.start_all(self.layout)
+            account = sshd.ensure_account(lldp.socket_path(self.layout.core_ns))
             cfg = sshd.write_config(self.data_dir / "packet-lab")
             self._relay = sshd.SshRelay(self.layout.core_ns, cfg)
             self.endpoints = {self.layout.shaper: Endpoint("127.0.0.1", self._relay.port)}
@@ -110,6 +171,8 @@ class PacketLab:
         if self._relay is not None:
             self._relay.close()
             self._relay = None
+        lldp.stop_all(self._lldpd)
+        self._lldpd = []
         failed = netns.remove_namespaces(
             [n for n in self.layout.namespaces if n in netns.namespaces()]
         )
@@ -119,6 +182,7 @@ class PacketLab:
         if self._old_term is not None:
             signal.signal(signal.SIGTERM, self._old_term)  # type: ignore[arg-type]
             self._old_term = None
+        self._lock.release()
         if failed:
             raise netns.PacketLabError(f"cannot remove namespaces: {', '.join(failed)}")
 

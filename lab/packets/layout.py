@@ -43,6 +43,16 @@ class Layout:
     lan: str
     wan: str
     agencies: tuple[AgencyHost, ...]
+    inet_host: str = "uplink"
+    inet_if: str = "isp0"
+    sw_host: str = "agency-switch"
+    sw_uplink: str = "up0"
+    """Host names and port names of the far ends, from the inventory's links when it has them."""
+
+    def hostname(self, ns: str) -> str:
+        """The system name lldpd announces in ``ns``."""
+        names = {self.core_ns: self.shaper, self.inet_ns: self.inet_host, self.sw_ns: self.sw_host}
+        return names.get(ns) or next(f"agency-{a.code}" for a in self.agencies if a.ns == ns)
 
     @property
     def namespaces(self) -> tuple[str, ...]:
@@ -83,7 +93,18 @@ def layout(inventory: Inventory) -> Layout:
                 iperf_port=IPERF_BASE_PORT + i,
             )
         )
+    far = {}
+    for link in inventory.links:
+        for near, other in ((link.a, link.b), (link.b, link.a)):
+            if near.device == shaper.device:
+                far[near.interface] = (other.device, other.interface)
+    inet_host, inet_if = far.get(shaper.wan_interface, ("uplink", "isp0"))
+    sw_host, sw_uplink = far.get(shaper.lan_interface, ("agency-switch", "up0"))
     return Layout(
+        inet_host=inet_host,
+        inet_if=inet_if,
+        sw_host=sw_host,
+        sw_uplink=sw_uplink,
         core_ns=f"{PREFIX}core",
         inet_ns=f"{PREFIX}inet",
         sw_ns=f"{PREFIX}sw",

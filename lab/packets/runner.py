@@ -119,7 +119,15 @@ def collector_rate_mbps(
     from netops.storage.telemetry import latest_interface_rates
 
     engine = poller_engine(plab)
-    poller = Poller(plab.inventory, lab_settings(plab), plab.secrets, plab.endpoints, engine=engine)
+    # only the core has SSH: the other namespaces are planned neighbours, never polled
+    poller = Poller(
+        plab.inventory,
+        lab_settings(plab),
+        plab.secrets,
+        plab.endpoints,
+        engine=engine,
+        devices=[plab.layout.shaper],
+    )
     try:
         report = poller.poll(("counters",))  # opens the session: both timed polls reuse it
         if report.failed:

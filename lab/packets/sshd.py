@@ -22,6 +22,8 @@ from lab.packets.netns import PacketLabError, in_ns, run
 USER = "netops-plab"
 SSHD = "/usr/sbin/sshd"
 HOME = Path("/var/lib/netops-plab")
+LLDP_USER = "_lldpd"
+LLDPCLI = "/usr/sbin/lldpcli"
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,9 @@ def _user_exists(name: str) -> bool:
     return subprocess.run(["id", "-u", name], capture_output=True).returncode == 0
 
 
-def ensure_account() -> Account:
-    """Create (or reuse) the lab account with a fresh random password and its ``tc``."""
+def ensure_account(lldp_socket: Path | None = None) -> Account:
+    """Create (or reuse) the lab account with a fresh random password, its ``tc`` and, with
+    ``lldp_socket``, an ``lldpcli`` that talks to the core namespace's own lldpd."""
     if shutil.which("setcap") is None or not Path(SSHD).exists():
         raise PacketLabError("the packet lab needs openssh-server and libcap2-bin (setcap)")
     bin_dir = HOME / "bin"
@@ -60,6 +63,17 @@ def ensure_account() -> Account:
     tc = bin_dir / "tc"
     shutil.copy2(shutil.which("tc") or "/usr/sbin/tc", tc)
     run(["setcap", "cap_net_admin+ep", str(tc)])
+    if lldp_socket is not None:
+        # Debian's lldpcli is setuid _lldpd and runs for group adm only: the account gets a
+        # private copy it may run (still setuid _lldpd, so it reaches lldpd's socket) and a
+        # wrapper that points it at the core namespace's own lldpd.
+        real = bin_dir / "lldpcli.real"
+        shutil.copy2(LLDPCLI, real)
+        shutil.chown(real, user=LLDP_USER)
+        real.chmod(0o4755)
+        wrapper = bin_dir / "lldpcli"
+        wrapper.write_text(f'#!/bin/sh\nexec {real} -u {lldp_socket} "$@"\n')
+        wrapper.chmod(0o755)
     profile = HOME / "home" / ".profile"
     profile.write_text(f'PATH="{bin_dir}:/usr/sbin:/usr/bin:/sbin:/bin"\nexport PATH\n')
     return Account(USER, password)

@@ -96,7 +96,7 @@ def status() -> None:
 @packets.command()
 def down() -> None:
     """Remove every namespace, process and the account a packet lab left."""
-    from lab.packets.lab import cleanup_stale
+    from lab.packets.lab import remove_stale
 
-    removed = cleanup_stale()
+    removed = remove_stale()
     click.echo(f"removed {len(removed)} namespace(s)")

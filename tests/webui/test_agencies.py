@@ -308,3 +308,16 @@ def test_detail_explains_a_missing_inventory_file(
     assert resp.status_code == 200
     assert "missing.yaml" in resp.get_data(as_text=True)
     assert client.get("/agencies/rsud/usage.json").status_code == 503
+
+
+def test_monthly_report_downloads_as_an_a4_pdf(client: FlaskClient) -> None:
+    login(client, "agency")
+    html = client.get("/agencies/rsud/report").get_data(as_text=True)
+    assert 'id="report-pdf"' in html
+    resp = client.get("/agencies/rsud/report.pdf")
+    assert resp.status_code == 200 and resp.mimetype == "application/pdf"
+    assert resp.data[:5] == b"%PDF-" and len(resp.data) > 5000
+    assert b"/MediaBox [ 0 0 595.44 841.68 ]" in resp.data  # A4 in points
+    month = datetime.now(UTC).astimezone(q.WITA).strftime("%Y-%m")
+    assert f'filename="rsud-report-{month}.pdf"' in resp.headers["Content-Disposition"]
+    assert client.get("/agencies/kec-utara/report.pdf").status_code == 404

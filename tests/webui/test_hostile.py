@@ -122,3 +122,10 @@ def test_neutralise_prefixes_every_formula_start(value: str) -> None:
 
     assert neutralise(value) == "'" + value
     assert neutralise("Dinas") == "Dinas" and neutralise(-1.5) == -1.5
+
+
+def test_pdf_report_draws_hostile_names_as_text(client: FlaskClient) -> None:
+    login(client, "admin")
+    for code in ("rsud", "kec-utara", "diskominfo"):
+        resp = client.get(f"/agencies/{code}/report.pdf")
+        assert resp.status_code == 200 and resp.data[:5] == b"%PDF-", code

@@ -52,10 +52,24 @@ def test_compiled_catalogs_match_their_po_files(lang: str) -> None:
             assert compiled.gettext(msgid) == msgstr, f"{mo} is stale: pybabel compile"
 
 
-def test_translations_are_packaged() -> None:
-    setup = (ROOT / "setup.cfg").read_text()
-    assert "*.mo" in setup and "*.po" in setup and "*.html" in setup and "*.js" in setup
-    assert Path(TRANSLATIONS_DIR).is_dir()
+def test_every_template_asset_and_catalog_is_in_the_package_data() -> None:
+    """A wheel (not only ``pip install -e``) carries the web UI's templates, own static files
+    and compiled catalogs: every non-Python file under webui/ matches a ``webui =`` pattern of
+    setup.cfg's ``[options.package_data]`` (sub-folders without __init__.py are no packages)."""
+    import configparser
+
+    cfg = configparser.ConfigParser()
+    cfg.read(ROOT / "setup.cfg")
+    patterns = [p.strip() for p in cfg["options.package_data"]["webui"].split(",") if p.strip()]
+    webui_dir = ROOT / "webui"
+    covered = {p for pattern in patterns for p in webui_dir.glob(pattern)}
+    data = {
+        p
+        for p in webui_dir.rglob("*")
+        if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts
+    }
+    assert sorted(str(p.relative_to(webui_dir)) for p in data - covered) == []
+    assert any(p.suffix == ".mo" for p in covered) and Path(TRANSLATIONS_DIR).is_dir()
 
 
 def test_indonesian_formats(app: Flask) -> None:

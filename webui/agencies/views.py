@@ -237,10 +237,8 @@ def usage_csv(code: str) -> ResponseReturnValue:
     )
 
 
-@bp.get("/<code>/report")
-@allow(*ALL_ROLES)
-def report(code: str) -> ResponseReturnValue:
-    """The printable monthly report (``?month=YYYY-MM``, default this month in WITA)."""
+def _report_data(code: str) -> dict[str, Any]:
+    """What the monthly report shows (``?month=YYYY-MM``, default this month in WITA)."""
     record = _record(code)
     now = _now()
     default_month = now.astimezone(q.WITA).strftime("%Y-%m")
@@ -265,14 +263,78 @@ def report(code: str) -> ResponseReturnValue:
             summary = q.usage_summary(session, inventory, plan, code, since, until)
             series = q.agency_series(session, inventory, plan, code, since, until)
             days = q.daily_volumes(series, since, until)
-    return render_template(
-        "agencies/report.html",
-        agency=record,
-        month=month,
-        since=since,
-        until=until,
-        summary=summary,
-        days=days,
-        error=error,
-        now=now,
+    return {
+        "agency": record,
+        "month": month,
+        "since": since,
+        "until": until,
+        "summary": summary,
+        "days": days,
+        "error": error,
+        "now": now,
+    }
+
+
+@bp.get("/<code>/report")
+@allow(*ALL_ROLES)
+def report(code: str) -> ResponseReturnValue:
+    """The printable monthly report (``?month=YYYY-MM``, default this month in WITA)."""
+    return render_template("agencies/report.html", **_report_data(code))
+
+
+@bp.get("/<code>/report.pdf")
+@allow(*ALL_ROLES)
+def report_pdf(code: str) -> ResponseReturnValue:
+    """The monthly report as an A4 PDF download."""
+    from flask import Response
+    from flask_babel import gettext as _
+
+    from webui import formatting as f
+    from webui.agencies.pdf import PdfReport, render
+
+    data = _report_data(code)
+    a, summary = data["agency"], data["summary"]
+    rows = []
+    for d, label in (("down", _("Download")), ("up", _("Upload"))):
+        x = summary.usage[d] if summary else None
+        g = a.guaranteed_down_mbps if d == "down" else a.guaranteed_up_mbps
+        m = a.maximum_down_mbps if d == "down" else a.maximum_up_mbps
+        rows.append(
+            [
+                label,
+                f.mbps(g),
+                f.mbps(m),
+                f.bps_as_mbps(x.p95_bps) if x else "–",
+                f.gigabytes(x.volume_octets) if x else "–",
+                f.number(x.minutes_at_cap, 0) if x else "–",
+            ]
+        )
+    days = data["days"] or []
+    pdf = render(
+        PdfReport(
+            title=f"{_('Bandwidth report')}: {a.name}",
+            subtitle=f"{a.code} · {f.long_date(data['since'])} – {f.date_time(data['until'])}",
+            headers=[
+                "",
+                _("Guaranteed"),
+                _("Maximum"),
+                _("95th percentile"),
+                _("Volume"),
+                _("Minutes at the maximum"),
+            ],
+            rows=rows,
+            chart_title=f"{_('Volume per day')} (GB), {f.long_date(data['since'])} – "
+            f"{f.long_date(data['until'])}",
+            day_labels=[str(day.day) for day, _d, _u in days],
+            down_gb=[down / 1e9 for _day, down, _u in days],
+            up_gb=[up / 1e9 for _day, _d, up in days],
+            legend=(_("Download"), _("Upload")),
+            footer=_("Printed %(when)s by netops; times in WITA.", when=f.date_time(data["now"])),
+        )
+    )
+    name = f"{a.code}-report-{data['month']}.pdf"
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

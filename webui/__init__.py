@@ -27,6 +27,10 @@ BLUEPRINTS: list[str] = [
     "webui.auth_views:bp",
     "webui.home:bp",
     "webui.agencies:bp",
+    "webui.dashboard:bp",
+    "webui.devices:bp",
+    "webui.links:bp",
+    "webui.metrics:bp",
 ]
 
 MIN_SECRET_KEY_LEN = 16
@@ -124,8 +128,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             raise TypeError(f"{target} is not a Blueprint")
         app.register_blueprint(blueprint)
 
-    from webui import errors, nav
+    from webui import api, errors, nav, pages
 
+    api.init_app(app)  # /api/v1 blueprints and the OpenAPI document (flask-smorest)
     errors.register(app)
     nav.register(app)
+    pages.register(app)
     return app

@@ -95,8 +95,12 @@ def current_role() -> str | None:
     return role if isinstance(role, str) else None
 
 
+API_PATHS = ("/api/", "/metrics")
+"""Paths for machines: bearer tokens accepted, errors as JSON (``/metrics``: Prometheus)."""
+
+
 def is_api_request() -> bool:
-    return request.path.startswith("/api/")
+    return request.path.startswith(API_PATHS)
 
 
 def enforce() -> ResponseReturnValue | None:

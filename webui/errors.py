@@ -30,8 +30,18 @@ def handle_http(exc: HTTPException) -> ResponseReturnValue:
     if isinstance(exc, CSRFError):
         title = _("The form expired or was sent from elsewhere: reload the page and try again")
     if is_api_request():
-        return jsonify(error=exc.name, status=code), code
-    return render_template("error.html", code=code, title=title), code
+        body = {"error": exc.name, "status": code}
+        data = getattr(exc, "data", None)  # flask-smorest/webargs: validation messages
+        if isinstance(data, dict) and isinstance(data.get("messages"), dict):
+            body["errors"] = data["messages"]
+        return jsonify(body), code, _kept_headers(exc)
+    return render_template("error.html", code=code, title=title), code, _kept_headers(exc)
+
+
+def _kept_headers(exc: HTTPException) -> dict[str, str]:
+    """The exception's own headers other than its content type (``Allow`` of a 405,
+    ``Retry-After`` of a 429, ``WWW-Authenticate`` of a 401)."""
+    return {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
 
 
 def register(app: Flask) -> None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import request
 from flask_login import UserMixin
 
 from netops.auth.models import User
+from webui.access import is_api_request
 from webui.context import db
 from webui.security import bearer_token
 
@@ -62,7 +62,7 @@ def load_session_user(user_id: str) -> WebUser | None:
 def load_token_user(_request: object) -> WebUser | None:
     from netops.auth.store import user_for_token
 
-    if not request.path.startswith("/api/"):
+    if not is_api_request():
         return None
     token = bearer_token()
     if token is None:

@@ -124,7 +124,10 @@ class InterfaceSample(Base):
     in_bps: Mapped[float | None] = mapped_column(Float, nullable=True)
     out_bps: Mapped[float | None] = mapped_column(Float, nullable=True)
     status: Mapped[str] = mapped_column(String(8))
-    __table_args__ = (Index("ix_interface_samples_dev_if_at", "device", "interface", "at_s"),)
+    __table_args__ = (
+        Index("ix_interface_samples_dev_if_at", "device", "interface", "at_s"),
+        Index("ix_interface_samples_at", "at_s"),  # revision 0011: recent rows of every interface
+    )
 
 
 class InterfaceRollup(Base):
@@ -145,6 +148,7 @@ class InterfaceRollup(Base):
     out_p95_bps: Mapped[float] = mapped_column(Float)
     __table_args__ = (
         UniqueConstraint("device", "interface", "width_s", "start_s", name="uq_interface_rollups"),
+        Index("ix_interface_rollups_width_start", "width_s", "start_s"),  # revision 0011
     )
 
 
@@ -203,7 +207,10 @@ class QueueSample(Base):
     rate_up_bps: Mapped[float | None] = mapped_column(Float, nullable=True)
     rate_down_bps: Mapped[float | None] = mapped_column(Float, nullable=True)
     disabled: Mapped[bool] = mapped_column(Boolean)
-    __table_args__ = (Index("ix_queue_samples_dev_q_at", "device", "queue_name", "at_s"),)
+    __table_args__ = (
+        Index("ix_queue_samples_dev_q_at", "device", "queue_name", "at_s"),
+        Index("ix_queue_samples_dev_at", "device", "at_s"),  # revision 0011
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -82,6 +82,8 @@ def _value(e: QueueEntry, f: str) -> str:
         return _mbps(getattr(e, f))
     if f == "subnets":
         return ",".join(str(s) for s in e.subnets) or "-"
+    if f == "disabled":
+        return "yes" if e.disabled else "no"
     return str(getattr(e, f))
 
 
@@ -102,6 +104,8 @@ def _close(a: int, b: int) -> bool:
 
 def differing_fields(desired: QueueEntry, actual: QueueEntry) -> tuple[str, ...]:
     out = []
+    if actual.disabled != desired.disabled:
+        out.append("disabled")
     if set(desired.subnets) != set(actual.subnets):
         out.append("subnets")
     if not _close(desired.rate_bps, actual.rate_bps):

@@ -29,8 +29,11 @@ Network = ipaddress.IPv4Network
 @dataclass(frozen=True)
 class QueueEntry:
     """One queue/class.  ``prio`` 1 (highest) .. 8, or 0 when the platform has none (Cisco MQC)
-    or the class is inner (HTB ignores inner prio).  ``label`` and ``device_name`` are not
-    compared by the diff."""
+    or the class is inner (HTB ignores inner prio).  ``device_name`` is not compared by the diff;
+    ``label`` (the agency's name, in the queue comment) is, for netops' own agency queues.
+    ``disabled``: read back from a device where the entry exists but is switched off (a hand
+    edit); the diff reports it and ``apply`` enables the existing entry (``set``), never adds a
+    second one of the same name."""
 
     key: str
     direction: Direction
@@ -42,6 +45,7 @@ class QueueEntry:
     label: str = ""
     device_name: str = ""
     managed: bool = True
+    disabled: bool = False
 
     @property
     def is_leaf(self) -> bool:

@@ -17,7 +17,7 @@ Nothing user-supplied reaches a command unvalidated: renderers quote/derive ever
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -25,6 +25,7 @@ from netops.bandwidth.diff import QueueDiff, diff_entries
 from netops.bandwidth.drivers import QueueDriver, target_driver
 from netops.bandwidth.entries import QueueEntry, ShaperTarget
 from netops.errors import CollectorError, EnforcementError, NetopsError
+from netops.inventory.schema import Platform
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +72,18 @@ def read_entries(io: DeviceIO, target: ShaperTarget) -> list[QueueEntry]:
     return driver.parse(outputs, target, target.device)
 
 
+def diff_for(
+    target: ShaperTarget, desired: Iterable[QueueEntry], actual: Iterable[QueueEntry]
+) -> QueueDiff:
+    """The diff on ``target``'s platform: agency names compared where queues carry them."""
+    labels = target.platform == Platform.MIKROTIK_ROUTEROS
+    return diff_entries(target.device, desired, actual, labels=labels)
+
+
 def plan_diff(io: DeviceIO, target: ShaperTarget) -> tuple[QueueDiff, list[QueueEntry]]:
     """(diff desired -> device, what the device holds now)."""
     actual = read_entries(io, target)
-    return diff_entries(target.device, target.entries, actual), actual
+    return diff_for(target, target.entries, actual), actual
 
 
 _LEVEL = {"root": 0, "g": 1, "a": 2}
@@ -90,11 +99,11 @@ def _as_target(target: ShaperTarget, entries: list[QueueEntry]) -> ShaperTarget:
 def _reconcile(io: DeviceIO, want: ShaperTarget, read_as: ShaperTarget) -> tuple[str, ...]:
     driver = target_driver(want)
     now = read_entries(io, read_as)
-    diff = diff_entries(want.device, want.entries, now)
+    diff = diff_for(want, want.entries, now)
     cmds = driver.render_changes(want, diff)
     if cmds:
         io.send(cmds, driver)
-    check = diff_entries(want.device, want.entries, read_entries(io, want))
+    check = diff_for(want, want.entries, read_entries(io, want))
     if not check.in_sync:
         raise EnforcementError(f"{want.device}: still differs after sending:\n{check.text()}")
     return tuple(cmds)
@@ -112,7 +121,7 @@ def apply_target(io: DeviceIO, target: ShaperTarget, *, dry_run: bool = True) ->
     except NetopsError as exc:
         empty = QueueDiff(target.device)
         return ApplyResult(target.device, "failed", empty, (), f"reading the device: {exc}")
-    diff = diff_entries(target.device, target.entries, before)
+    diff = diff_for(target, target.entries, before)
     commands = tuple(driver.render_changes(target, diff))
     if diff.in_sync:
         return ApplyResult(target.device, "no-change", diff, ())
@@ -120,7 +129,7 @@ def apply_target(io: DeviceIO, target: ShaperTarget, *, dry_run: bool = True) ->
         return ApplyResult(target.device, "dry-run", diff, commands)
     try:
         io.send(list(commands), driver)
-        after = diff_entries(target.device, target.entries, read_entries(io, target))
+        after = diff_for(target, target.entries, read_entries(io, target))
         if not after.in_sync:
             raise EnforcementError(
                 f"{target.device}: verification after applying found:\n{after.text()}"

@@ -17,6 +17,7 @@ Nothing user-supplied reaches a command unvalidated: renderers quote/derive ever
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
@@ -59,6 +60,7 @@ class ApplyResult:
     error: str | None = None
     rollback_commands: tuple[str, ...] = ()
     sent: int = 0
+    restore: tuple[QueueEntry, ...] = ()  # rollback-failed: the state to restore later
 
     @property
     def ok(self) -> bool:
@@ -109,8 +111,20 @@ def _reconcile(io: DeviceIO, want: ShaperTarget, read_as: ShaperTarget) -> tuple
     return tuple(cmds)
 
 
-def apply_target(io: DeviceIO, target: ShaperTarget, *, dry_run: bool = True) -> ApplyResult:
+def apply_target(
+    io: DeviceIO,
+    target: ShaperTarget,
+    *,
+    dry_run: bool = True,
+    retries: int = 1,
+    backoff_s: float = 1.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> ApplyResult:
     """Make ``target.device`` hold ``target.entries``.
+
+    On a failure the device is brought back to what was read before (:func:`rollback`, with
+    ``retries``/``backoff_s``); when that cannot reach the device the result is
+    ``rollback-failed`` and ``restore`` holds the state still owed (a pending rollback).
 
     Returns an :class:`ApplyResult`; never raises for a device failure (the result says
     ``failed``/``rolled-back``/``rollback-failed`` with the error), only for programming errors.
@@ -140,16 +154,46 @@ def apply_target(io: DeviceIO, target: ShaperTarget, *, dry_run: bool = True) ->
         log.warning("%s: apply failed (%s); rolling back", target.device, error)
     previous = _as_target(target, before)
     try:
-        try:
-            rb = _reconcile(io, previous, target)
-        except CollectorError:
-            io.reopen()  # the failure may have killed the session
-            rb = _reconcile(io, previous, target)
+        rb = rollback(io, previous, target, retries=retries, backoff_s=backoff_s, sleep=sleep)
     except NetopsError as exc:
         return ApplyResult(
-            target.device, "rollback-failed", diff, commands, f"{error}; rollback: {exc}"
+            target.device,
+            "rollback-failed",
+            diff,
+            commands,
+            f"{error}; rollback: {exc}",
+            restore=previous.entries,
         )
     return ApplyResult(target.device, "rolled-back", diff, commands, error, rb)
+
+
+def rollback(
+    io: DeviceIO,
+    previous: ShaperTarget,
+    read_as: ShaperTarget,
+    *,
+    retries: int = 0,
+    backoff_s: float = 1.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> tuple[str, ...]:
+    """Bring the device back to ``previous`` (read with ``read_as``'s bookkeeping) and verify.
+
+    A broken session is replaced first; a device that does not answer is tried ``retries``
+    more times, waiting ``backoff_s``, then twice as long each time.  Returns the commands
+    sent; raises the last :class:`NetopsError` when every try failed."""
+    wait = backoff_s
+    for attempt in range(retries + 1):
+        try:
+            return _reconcile(io, previous, read_as)
+        except CollectorError as exc:
+            log.warning("%s: rollback try %d failed: %s", previous.device, attempt + 1, exc)
+            if attempt == retries:
+                raise
+            io.reopen()  # the failure may have killed the session
+            if attempt:
+                sleep(wait)
+                wait *= 2
+    raise AssertionError("unreachable")
 
 
 @dataclass
@@ -190,6 +234,18 @@ class NetmikoIO:
                 raise translate_error(self.device, exc, during="configuring") from None
             self.sent_log.extend(commands)
             return
+        if driver.batch is not None and commands:
+            out = send_command(conn, self.device, driver.batch(commands))
+            failed = driver.batch_failed_at(out) if driver.batch_failed_at else None
+            err = driver.output_error(out)
+            if failed is None and err is None:
+                self.sent_log.extend(commands)
+                return
+            n = min(failed or len(commands), len(commands))
+            self.sent_log.extend(commands[:n])
+            raise EnforcementError(
+                f"{self.device}: step {n}/{len(commands)} refused: {commands[n - 1]!r}: {err}"
+            )
         for i, cmd in enumerate(commands, 1):
             out = send_command(conn, self.device, cmd)
             self.sent_log.append(cmd)

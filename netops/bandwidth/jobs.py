@@ -71,9 +71,29 @@ def run_drift(settings: Settings) -> int:
     return sum(1 for r in results if r.drifted)
 
 
+def run_rollbacks(settings: Settings) -> int:
+    """Retry the rollbacks still owed whose next try is due; returns how many finished."""
+    from netops.bandwidth.service import finish_pending_rollbacks
+
+    ctx = _context(settings)
+    try:
+        outcomes = finish_pending_rollbacks(ctx)
+    finally:
+        ctx.close()
+    for o in outcomes:
+        log.info("pending rollback of %s: %s %s", o.device, o.result, o.error or "")
+    return sum(1 for o in outcomes if o.result == "rolled-back")
+
+
 def bandwidth_jobs(settings: Settings) -> list[tuple[str, Callable[[], object], float]]:
-    """The boost job (every 5 min) and the drift check (hourly) for the scheduler."""
+    """The boost job (every 5 min), the drift check (hourly) and the pending-rollback retries
+    (``bandwidth_rollback_every_s``) for the scheduler."""
     return [
         ("bandwidth-boosts", lambda: run_boosts(settings), BOOST_EVERY_S),
         ("bandwidth-drift", lambda: run_drift(settings), DRIFT_EVERY_S),
+        (
+            "bandwidth-rollbacks",
+            lambda: run_rollbacks(settings),
+            settings.bandwidth_rollback_every_s,
+        ),
     ]

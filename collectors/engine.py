@@ -25,7 +25,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,7 +118,8 @@ class Poller:
         self.inventory = inventory
         self.settings = settings
         self.secrets = secrets
-        self.endpoints = dict(endpoints or {})
+        # None: real-network mode (management addresses); a mapping: lab mode, every device in it.
+        self.endpoints = dict(endpoints) if endpoints is not None else None
         self.engine = engine
         self.registry = registry or default_registry()
         self.connect = connect
@@ -256,9 +257,16 @@ class Poller:
 
     # -- a cycle ------------------------------------------------------------------------------
 
-    def poll(self, what: Iterable[str] = ("counters",), *, store: bool = True) -> CycleReport:
+    def poll(
+        self,
+        what: Iterable[str] = ("counters",),
+        *,
+        store: bool = True,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> CycleReport:
         """Poll every device for ``what`` (names from :data:`collectors.base.GETTERS`), then
-        write the cycle in one transaction when the Poller has a database ``engine``."""
+        write the cycle in one transaction when the Poller has a database ``engine``.
+        ``progress(done, total)`` is called (in this thread) as each device finishes."""
         getters = tuple(GETTERS if "all" in what else what)
         unknown = [g for g in getters if g not in GETTERS]
         if unknown:
@@ -266,6 +274,9 @@ class Poller:
         started = self.clock()
         t0 = time.monotonic()
         futures = [self._pool.submit(self._poll_device, d, getters) for d in self.devices]
+        if progress is not None:
+            for done, _ in enumerate(as_completed(futures), 1):
+                progress(done, len(futures))
         results = [f.result() for f in futures]
         report = CycleReport(getters, started, time.monotonic() - t0, results)
         if store and self.engine is not None:

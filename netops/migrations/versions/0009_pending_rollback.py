@@ -4,7 +4,7 @@ One row per rollback still owed: the device, the queue state to restore (JSON en
 before the push), attempts so far, the next attempt's time and when it was finished.
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0007 (was 0005; re-chained after 0007 came in with main)
 Create Date: 2026-12-07
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | Sequence[str] | None = "0005"
+down_revision: str | Sequence[str] | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

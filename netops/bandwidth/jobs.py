@@ -19,9 +19,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-BOOST_EVERY_S = 300.0
-DRIFT_EVERY_S = 3600.0
-
 
 def _context(settings: Settings) -> BandwidthContext:
     from netops.bandwidth.service import BandwidthContext
@@ -86,11 +83,12 @@ def run_rollbacks(settings: Settings) -> int:
 
 
 def bandwidth_jobs(settings: Settings) -> list[tuple[str, Callable[[], object], float]]:
-    """The boost job (every 5 min), the drift check (hourly) and the pending-rollback retries
-    (``bandwidth_rollback_every_s``) for the scheduler."""
+    """The boost job, the drift check and the pending-rollback retries for the scheduler, at
+    the cadences of ``settings`` (``bandwidth_boosts_every_s``, ``bandwidth_drift_every_s``,
+    ``bandwidth_rollback_every_s``)."""
     return [
-        ("bandwidth-boosts", lambda: run_boosts(settings), BOOST_EVERY_S),
-        ("bandwidth-drift", lambda: run_drift(settings), DRIFT_EVERY_S),
+        ("bandwidth-boosts", lambda: run_boosts(settings), settings.bandwidth_boosts_every_s),
+        ("bandwidth-drift", lambda: run_drift(settings), settings.bandwidth_drift_every_s),
         (
             "bandwidth-rollbacks",
             lambda: run_rollbacks(settings),

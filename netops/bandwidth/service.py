@@ -237,15 +237,18 @@ class BoostChange:
 def due_boost_events(
     inventory: Inventory, now: datetime, already: set[tuple[str, str]]
 ) -> list[BoostChange]:
-    """Boost windows that started (``applied``) or ended (``expired``) by ``now`` and are not in
-    ``already`` (set of (window_key, event)).  Pure."""
+    """Boost windows in force at ``now`` not yet ``applied``, and applied windows that ended by
+    ``now`` not yet ``expired`` (``already``: set of (window_key, event)).  A window that ended
+    before it was ever applied yields nothing: it never happened on the routers.  Pure."""
     out = []
     for a in inventory.agencies:
         for b in a.quota.boosts:
             key = boost_window_key(a.code, b)
-            if b.start <= now and (key, "applied") not in already:
+            applied = (key, "applied") in already
+            if b.start <= now < b.end and not applied:
                 out.append(BoostChange(a.code, key, "applied"))
-            if b.end <= now and (key, "expired") not in already:
+            # a window that ended without ever being pushed was not applied: nothing to expire
+            if b.end <= now and applied and (key, "expired") not in already:
                 out.append(BoostChange(a.code, key, "expired"))
     return out
 
@@ -258,15 +261,26 @@ def apply_boosts(
     if ctx.engine is None:
         raise PlanError("apply_boosts needs a database to record boost events")
     when = now or datetime.now(UTC)
-    events = due_boost_events(ctx.inventory, when, set())
-    fresh = [e for e in events if not audit.has_boost_event(ctx.engine, e.window_key, e.event)]
+    keys = [boost_window_key(a.code, b) for a in ctx.inventory.agencies for b in a.quota.boosts]
+    already = {
+        (key, ev)
+        for key in keys
+        for ev in ("applied", "expired")
+        if audit.has_boost_event(ctx.engine, key, ev)
+    }
+    fresh = due_boost_events(ctx.inventory, when, already)
     if not fresh:
         return []
     if push:
+        failed = []
         for shaper in ctx.inventory.shapers:
             res = apply_device(ctx, shaper.device, dry_run=False, actor="scheduler:boosts", at=when)
             if not res.ok:
+                failed.append(shaper.device)
                 log.warning("boost push to %s: %s (%s)", shaper.device, res.result, res.error)
+        if failed:
+            # nothing recorded: the next run tries again while the window lasts
+            return []
     recorded = []
     for e in fresh:
         agency = ctx.inventory.agency(e.agency)

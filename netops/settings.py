@@ -65,6 +65,15 @@ class Settings(BaseSettings):
     poll_config_s: int = 86400
     poll_workers: int = 32
     device_timeout_s: float = 20.0
+    # bandwidth jobs (run by `netops poll run` and the demo)
+    bandwidth_boosts_every_s: float = 300.0
+    bandwidth_drift_every_s: float = 3600.0
+    # a rollback that cannot reach its device: tries right away (then pending, see docs)
+    bandwidth_rollback_retries: int = 2
+    bandwidth_rollback_backoff_s: float = 2.0
+    # the pending-rollback job's cadence; the longest wait between two tries of one rollback
+    bandwidth_rollback_every_s: float = 60.0
+    bandwidth_rollback_max_backoff_s: float = 3600.0
 
     secret_key: SecretStr | None = None
     """Key signing the web UI's session cookies and CSRF tokens (``NETOPS_SECRET_KEY``).  There is

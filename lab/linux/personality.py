@@ -20,6 +20,7 @@ from lab.linux import lldp
 from lab.linux.iproute import IpCommand
 from lab.linux.tc import TcConfig
 from lab.linux.tc_cli import run as run_tc
+from lab.linux.tc_cli import run_batch as run_tc_batch
 from lab.personalities import register
 from lab.personality import Personality, SessionContext
 from lab.state import DeviceState, ShapingCap
@@ -102,6 +103,9 @@ class LinuxPersonality(Personality):
             argv = shlex.split(stages[0])
         except ValueError:
             return "bash: unexpected EOF while looking for matching `\"'"
+        batch = _tc_batch(argv, stages[1:])
+        if batch is not None:
+            return run_tc_batch(self.tc, batch)
         out = self._command(argv, session)
         for stage in stages[1:]:
             try:
@@ -238,6 +242,19 @@ class _RootView(SessionContext):
         if key == "closed" and hasattr(self, "_session"):
             return  # "sudo exit" does not end the login shell
         super().__setattr__(key, value)
+
+
+def _tc_batch(argv: list[str], rest: list[str]) -> list[str] | None:
+    """The lines of ``printf '%s\\n' LINE... | tc -batch -`` (netops' atomic tc push), else None."""
+    if argv[:2] != ["printf", "%s\\n"] or len(rest) != 1:
+        return None
+    try:
+        tc = shlex.split(rest[0])
+    except ValueError:
+        return None
+    if tc[:1] not in (["tc"], ["/sbin/tc"], ["/usr/sbin/tc"]) or tc[1:] != ["-batch", "-"]:
+        return None
+    return argv[2:]
 
 
 def _split_pipes(line: str) -> list[str] | None:

@@ -7,6 +7,8 @@ counters from the traffic ledger (``Sent N bytes M pkt``) and a rate estimate li
 
 from __future__ import annotations
 
+import shlex
+
 from lab.linux.tc import DeviceTc, TcConfig, TcError
 from lab.linux.units import format_handle, format_rate, format_size
 from lab.state import MEAN_PACKET_OCTETS
@@ -66,6 +68,23 @@ def run(config: TcConfig, argv: list[str]) -> str:
         return config.filter(verb, args)
     except TcError as exc:
         return str(exc)
+
+
+def run_batch(config: TcConfig, lines: list[str]) -> str:
+    """``tc -batch -`` fed ``lines``: each line is one tc command without the ``tc``; the first
+    refused line stops the batch (``Command failed -:N``), as tc does without ``-force``."""
+    for n, line in enumerate(lines, 1):
+        try:
+            argv = shlex.split(line)
+        except ValueError:
+            return f'Command line is not complete. Try option "help"\nCommand failed -:{n}'
+        if not argv:
+            continue
+        out = run(config, argv)
+        shows = len(argv) < 2 or argv[1] in ("show", "list", "ls", "lst")
+        if out and not shows:
+            return f"{out}\nCommand failed -:{n}"
+    return ""
 
 
 def show(config: TcConfig, obj: str, args: list[str], *, stats: bool) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from netops.bandwidth.diff import QueueDiff
 from netops.bandwidth.enforce import ApplyResult
 from netops.errors import StorageError
-from netops.storage.bandwidth_tables import BandwidthPush, BoostEvent, DriftReport
+from netops.storage.bandwidth_tables import BandwidthPush, BoostEvent, DriftReport, PendingRollback
 from netops.storage.models import utcnow
 
 
@@ -108,3 +108,47 @@ def record_drift(engine: Engine, device: str, diff: QueueDiff | None, error: str
             conn.execute(insert(DriftReport).values(**row))
     except SQLAlchemyError as exc:
         raise StorageError(f"cannot record drift report of {device}: {exc}") from None
+
+
+def record_pending_rollback(
+    engine: Engine, device: str, entries_json: str, error: str | None, *, push_id: int, at: datetime
+) -> int:
+    """Store a rollback still owed to ``device``; return its id.  Raises StorageError."""
+    row = {
+        "device": device,
+        "push_id": push_id,
+        "created_at": at,
+        "entries_json": entries_json,
+        "attempts": 1,
+        "last_error": error,
+        "next_attempt_at": at,
+    }
+    try:
+        with engine.begin() as conn:
+            pk = conn.execute(insert(PendingRollback).values(**row)).inserted_primary_key
+    except SQLAlchemyError as exc:
+        raise StorageError(f"cannot record the pending rollback of {device}: {exc}") from None
+    return int(pk[0]) if pk else 0
+
+
+def pending_rollbacks(engine: Engine, device: str | None = None) -> list[PendingRollback]:
+    """Rollbacks not finished yet, oldest first."""
+    stmt = (
+        select(PendingRollback)
+        .where(PendingRollback.done_at.is_(None))
+        .order_by(PendingRollback.id)
+    )
+    if device:
+        stmt = stmt.where(PendingRollback.device == device)
+    with Session(engine) as s:
+        return list(s.scalars(stmt))
+
+
+def update_pending_rollback(engine: Engine, pk: int, **values: object) -> None:
+    """Change one pending rollback (``attempts``, ``last_error``, ``next_attempt_at``,
+    ``done_at``).  Raises StorageError."""
+    try:
+        with engine.begin() as conn:
+            conn.execute(update(PendingRollback).where(PendingRollback.id == pk).values(**values))
+    except SQLAlchemyError as exc:
+        raise StorageError(f"cannot update pending rollback {pk}: {exc}") from None

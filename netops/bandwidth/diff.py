@@ -1,7 +1,9 @@
 """Desired vs actual queue entries: what to add, change and remove, as data and as text.
 
-Compared fields: subnets (as a set), rate, ceil, prio (leaves only: HTB ignores inner prio) and
-parent.  Rates compare within 0.5 % because platforms print rates in rounded units.  Entries found
+Compared fields: subnets (as a set), rate, ceil, prio (leaves only: HTB ignores inner prio),
+parent, whether the device entry is disabled, and (where the platform stores it: RouterOS
+comments) the agency's name, so a rename reaches the router.  Rates compare within 0.5 %
+because platforms print rates in rounded units.  Entries found
 on the device that netops did not create (``managed=False``) are reported as ``foreign`` and never
 removed by ``apply``.  Pure.
 """
@@ -82,6 +84,10 @@ def _value(e: QueueEntry, f: str) -> str:
         return _mbps(getattr(e, f))
     if f == "subnets":
         return ",".join(str(s) for s in e.subnets) or "-"
+    if f == "disabled":
+        return "yes" if e.disabled else "no"
+    if f == "label":
+        return repr(e.label)
     return str(getattr(e, f))
 
 
@@ -100,8 +106,20 @@ def _close(a: int, b: int) -> bool:
     return abs(a - b) <= RATE_TOLERANCE * max(abs(a), abs(b), 1)
 
 
-def differing_fields(desired: QueueEntry, actual: QueueEntry) -> tuple[str, ...]:
+def comparable_label(label: str) -> str:
+    """An agency name as every platform that stores it can read it back: control characters
+    are spaces (RouterOS tree mode writes them so), surrounding spaces dropped."""
+    return "".join(" " if ch < " " or ch == "\x7f" else ch for ch in label).strip()
+
+
+def differing_fields(
+    desired: QueueEntry, actual: QueueEntry, *, labels: bool = False
+) -> tuple[str, ...]:
+    """Names of the fields that differ.  ``labels``: the platform stores agency names (RouterOS
+    comments), so a renamed agency's leaf and marks differ by ``label`` too."""
     out = []
+    if actual.disabled != desired.disabled:
+        out.append("disabled")
     if set(desired.subnets) != set(actual.subnets):
         out.append("subnets")
     if not _close(desired.rate_bps, actual.rate_bps):
@@ -112,14 +130,25 @@ def differing_fields(desired: QueueEntry, actual: QueueEntry) -> tuple[str, ...]
         out.append("prio")
     if desired.parent != actual.parent:
         out.append("parent")
+    if (
+        labels
+        and desired.key.startswith(("a:", "m:"))
+        and comparable_label(desired.label) != comparable_label(actual.label)
+    ):
+        out.append("label")
     return tuple(out)
 
 
 def diff_entries(
-    device: str, desired: Iterable[QueueEntry], actual: Iterable[QueueEntry]
+    device: str,
+    desired: Iterable[QueueEntry],
+    actual: Iterable[QueueEntry],
+    *,
+    labels: bool = False,
 ) -> QueueDiff:
     """Changes that turn ``actual`` into ``desired``: adds in desired order (parents first),
-    changes, then removals children first."""
+    changes, then removals children first.  ``labels``: compare agency names too (platforms
+    whose queues carry them, see :func:`differing_fields`)."""
     want = {e.ident(): e for e in desired}
     have = {e.ident(): e for e in actual}
     changes: list[Change] = []
@@ -128,7 +157,7 @@ def diff_entries(
         if a is None:
             changes.append(Change("add", d, None))
             continue
-        fields = differing_fields(d, a)
+        fields = differing_fields(d, a, labels=labels)
         if fields:
             changes.append(Change("change", d, a, fields))
     extra = [a for ident, a in have.items() if ident not in want]

@@ -20,7 +20,8 @@ from netops.inventory.schema import Platform, ShaperMode
 class QueueDriver:
     """``read_commands`` -> outputs -> ``parse``; ``render_changes`` -> commands; ``output_error``
     finds the device's error line in one command's output.  ``config_mode`` commands go through
-    ``send_config_set`` (IOS), the others one by one."""
+    ``send_config_set`` (IOS); with ``batch`` all commands go as one (tc); the others one by
+    one."""
 
     platform: Platform
     read_commands: Callable[[ShaperTarget], list[str]]
@@ -29,6 +30,10 @@ class QueueDriver:
     render_changes: Callable[[ShaperTarget, QueueDiff], list[str]]
     output_error: Callable[[str], str | None]
     config_mode: bool = False
+    # one command carrying all of them, run by the device itself (tc -batch), and the 1-based
+    # command its output says was refused
+    batch: Callable[[list[str]], str] | None = None
+    batch_failed_at: Callable[[str], int | None] | None = None
 
 
 def _mt_read(target: ShaperTarget) -> list[str]:
@@ -115,6 +120,8 @@ DRIVERS: dict[tuple[Platform, ShaperMode], QueueDriver] = {
         linux_tc.render_full,
         linux_tc.render_changes,
         linux_tc.output_error,
+        batch=linux_tc.batch_command,
+        batch_failed_at=linux_tc.batch_failed_at,
     ),
 }
 

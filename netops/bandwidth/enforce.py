@@ -17,7 +17,8 @@ Nothing user-supplied reaches a command unvalidated: renderers quote/derive ever
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -25,6 +26,7 @@ from netops.bandwidth.diff import QueueDiff, diff_entries
 from netops.bandwidth.drivers import QueueDriver, target_driver
 from netops.bandwidth.entries import QueueEntry, ShaperTarget
 from netops.errors import CollectorError, EnforcementError, NetopsError
+from netops.inventory.schema import Platform
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +60,7 @@ class ApplyResult:
     error: str | None = None
     rollback_commands: tuple[str, ...] = ()
     sent: int = 0
+    restore: tuple[QueueEntry, ...] = ()  # rollback-failed: the state to restore later
 
     @property
     def ok(self) -> bool:
@@ -71,10 +74,18 @@ def read_entries(io: DeviceIO, target: ShaperTarget) -> list[QueueEntry]:
     return driver.parse(outputs, target, target.device)
 
 
+def diff_for(
+    target: ShaperTarget, desired: Iterable[QueueEntry], actual: Iterable[QueueEntry]
+) -> QueueDiff:
+    """The diff on ``target``'s platform: agency names compared where queues carry them."""
+    labels = target.platform == Platform.MIKROTIK_ROUTEROS
+    return diff_entries(target.device, desired, actual, labels=labels)
+
+
 def plan_diff(io: DeviceIO, target: ShaperTarget) -> tuple[QueueDiff, list[QueueEntry]]:
     """(diff desired -> device, what the device holds now)."""
     actual = read_entries(io, target)
-    return diff_entries(target.device, target.entries, actual), actual
+    return diff_for(target, target.entries, actual), actual
 
 
 _LEVEL = {"root": 0, "g": 1, "a": 2}
@@ -90,18 +101,30 @@ def _as_target(target: ShaperTarget, entries: list[QueueEntry]) -> ShaperTarget:
 def _reconcile(io: DeviceIO, want: ShaperTarget, read_as: ShaperTarget) -> tuple[str, ...]:
     driver = target_driver(want)
     now = read_entries(io, read_as)
-    diff = diff_entries(want.device, want.entries, now)
+    diff = diff_for(want, want.entries, now)
     cmds = driver.render_changes(want, diff)
     if cmds:
         io.send(cmds, driver)
-    check = diff_entries(want.device, want.entries, read_entries(io, want))
+    check = diff_for(want, want.entries, read_entries(io, want))
     if not check.in_sync:
         raise EnforcementError(f"{want.device}: still differs after sending:\n{check.text()}")
     return tuple(cmds)
 
 
-def apply_target(io: DeviceIO, target: ShaperTarget, *, dry_run: bool = True) -> ApplyResult:
+def apply_target(
+    io: DeviceIO,
+    target: ShaperTarget,
+    *,
+    dry_run: bool = True,
+    retries: int = 1,
+    backoff_s: float = 1.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> ApplyResult:
     """Make ``target.device`` hold ``target.entries``.
+
+    On a failure the device is brought back to what was read before (:func:`rollback`, with
+    ``retries``/``backoff_s``); when that cannot reach the device the result is
+    ``rollback-failed`` and ``restore`` holds the state still owed (a pending rollback).
 
     Returns an :class:`ApplyResult`; never raises for a device failure (the result says
     ``failed``/``rolled-back``/``rollback-failed`` with the error), only for programming errors.
@@ -112,7 +135,7 @@ def apply_target(io: DeviceIO, target: ShaperTarget, *, dry_run: bool = True) ->
     except NetopsError as exc:
         empty = QueueDiff(target.device)
         return ApplyResult(target.device, "failed", empty, (), f"reading the device: {exc}")
-    diff = diff_entries(target.device, target.entries, before)
+    diff = diff_for(target, target.entries, before)
     commands = tuple(driver.render_changes(target, diff))
     if diff.in_sync:
         return ApplyResult(target.device, "no-change", diff, ())
@@ -120,7 +143,7 @@ def apply_target(io: DeviceIO, target: ShaperTarget, *, dry_run: bool = True) ->
         return ApplyResult(target.device, "dry-run", diff, commands)
     try:
         io.send(list(commands), driver)
-        after = diff_entries(target.device, target.entries, read_entries(io, target))
+        after = diff_for(target, target.entries, read_entries(io, target))
         if not after.in_sync:
             raise EnforcementError(
                 f"{target.device}: verification after applying found:\n{after.text()}"
@@ -131,16 +154,46 @@ def apply_target(io: DeviceIO, target: ShaperTarget, *, dry_run: bool = True) ->
         log.warning("%s: apply failed (%s); rolling back", target.device, error)
     previous = _as_target(target, before)
     try:
-        try:
-            rb = _reconcile(io, previous, target)
-        except CollectorError:
-            io.reopen()  # the failure may have killed the session
-            rb = _reconcile(io, previous, target)
+        rb = rollback(io, previous, target, retries=retries, backoff_s=backoff_s, sleep=sleep)
     except NetopsError as exc:
         return ApplyResult(
-            target.device, "rollback-failed", diff, commands, f"{error}; rollback: {exc}"
+            target.device,
+            "rollback-failed",
+            diff,
+            commands,
+            f"{error}; rollback: {exc}",
+            restore=previous.entries,
         )
     return ApplyResult(target.device, "rolled-back", diff, commands, error, rb)
+
+
+def rollback(
+    io: DeviceIO,
+    previous: ShaperTarget,
+    read_as: ShaperTarget,
+    *,
+    retries: int = 0,
+    backoff_s: float = 1.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> tuple[str, ...]:
+    """Bring the device back to ``previous`` (read with ``read_as``'s bookkeeping) and verify.
+
+    A broken session is replaced first; a device that does not answer is tried ``retries``
+    more times, waiting ``backoff_s``, then twice as long each time.  Returns the commands
+    sent; raises the last :class:`NetopsError` when every try failed."""
+    wait = backoff_s
+    for attempt in range(retries + 1):
+        try:
+            return _reconcile(io, previous, read_as)
+        except CollectorError as exc:
+            log.warning("%s: rollback try %d failed: %s", previous.device, attempt + 1, exc)
+            if attempt == retries:
+                raise
+            io.reopen()  # the failure may have killed the session
+            if attempt:
+                sleep(wait)
+                wait *= 2
+    raise AssertionError("unreachable")
 
 
 @dataclass
@@ -181,6 +234,18 @@ class NetmikoIO:
                 raise translate_error(self.device, exc, during="configuring") from None
             self.sent_log.extend(commands)
             return
+        if driver.batch is not None and commands:
+            out = send_command(conn, self.device, driver.batch(commands))
+            failed = driver.batch_failed_at(out) if driver.batch_failed_at else None
+            err = driver.output_error(out)
+            if failed is None and err is None:
+                self.sent_log.extend(commands)
+                return
+            n = min(failed or len(commands), len(commands))
+            self.sent_log.extend(commands[:n])
+            raise EnforcementError(
+                f"{self.device}: step {n}/{len(commands)} refused: {commands[n - 1]!r}: {err}"
+            )
         for i, cmd in enumerate(commands, 1):
             out = send_command(conn, self.device, cmd)
             self.sent_log.append(cmd)

@@ -9,7 +9,9 @@ whole kbit/s because that is the finest unit every platform prints back exactly.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, replace
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, replace
 
 from netops.bandwidth.plan import (
     DIRECTIONS,
@@ -29,8 +31,11 @@ Network = ipaddress.IPv4Network
 @dataclass(frozen=True)
 class QueueEntry:
     """One queue/class.  ``prio`` 1 (highest) .. 8, or 0 when the platform has none (Cisco MQC)
-    or the class is inner (HTB ignores inner prio).  ``label`` and ``device_name`` are not
-    compared by the diff."""
+    or the class is inner (HTB ignores inner prio).  ``device_name`` is not compared by the diff;
+    ``label`` (the agency's name, in the queue comment) is, for netops' own agency queues.
+    ``disabled``: read back from a device where the entry exists but is switched off (a hand
+    edit); the diff reports it and ``apply`` enables the existing entry (``set``), never adds a
+    second one of the same name."""
 
     key: str
     direction: Direction
@@ -42,6 +47,7 @@ class QueueEntry:
     label: str = ""
     device_name: str = ""
     managed: bool = True
+    disabled: bool = False
 
     @property
     def is_leaf(self) -> bool:
@@ -206,6 +212,22 @@ def find_shaper(inventory: Inventory, hostname: str) -> Shaper:
             return s
     names = ", ".join(s.device for s in inventory.shapers) or "none"
     raise PlanError(f"{hostname!r} is not a shaper in the inventory (shapers: {names})")
+
+
+def entries_to_json(entries: Iterable[QueueEntry]) -> str:
+    """Entries as JSON text (what a pending rollback stores): one object per entry."""
+    rows = [{**asdict(e), "subnets": [str(n) for n in e.subnets]} for e in entries]
+    return json.dumps(rows, ensure_ascii=False, sort_keys=True)
+
+
+def entries_from_json(text: str) -> list[QueueEntry]:
+    """Inverse of :func:`entries_to_json`; :class:`ValueError` on text it did not write."""
+    rows = json.loads(text)
+    out = []
+    for r in rows:
+        r["subnets"] = tuple(ipaddress.IPv4Network(n) for n in r["subnets"])
+        out.append(QueueEntry(**r))
+    return out
 
 
 __all__ = [

@@ -19,9 +19,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-BOOST_EVERY_S = 300.0
-DRIFT_EVERY_S = 3600.0
-
 
 def _context(settings: Settings) -> BandwidthContext:
     from netops.bandwidth.service import BandwidthContext
@@ -71,9 +68,30 @@ def run_drift(settings: Settings) -> int:
     return sum(1 for r in results if r.drifted)
 
 
+def run_rollbacks(settings: Settings) -> int:
+    """Retry the rollbacks still owed whose next try is due; returns how many finished."""
+    from netops.bandwidth.service import finish_pending_rollbacks
+
+    ctx = _context(settings)
+    try:
+        outcomes = finish_pending_rollbacks(ctx)
+    finally:
+        ctx.close()
+    for o in outcomes:
+        log.info("pending rollback of %s: %s %s", o.device, o.result, o.error or "")
+    return sum(1 for o in outcomes if o.result == "rolled-back")
+
+
 def bandwidth_jobs(settings: Settings) -> list[tuple[str, Callable[[], object], float]]:
-    """The boost job (every 5 min) and the drift check (hourly) for the scheduler."""
+    """The boost job, the drift check and the pending-rollback retries for the scheduler, at
+    the cadences of ``settings`` (``bandwidth_boosts_every_s``, ``bandwidth_drift_every_s``,
+    ``bandwidth_rollback_every_s``)."""
     return [
-        ("bandwidth-boosts", lambda: run_boosts(settings), BOOST_EVERY_S),
-        ("bandwidth-drift", lambda: run_drift(settings), DRIFT_EVERY_S),
+        ("bandwidth-boosts", lambda: run_boosts(settings), settings.bandwidth_boosts_every_s),
+        ("bandwidth-drift", lambda: run_drift(settings), settings.bandwidth_drift_every_s),
+        (
+            "bandwidth-rollbacks",
+            lambda: run_rollbacks(settings),
+            settings.bandwidth_rollback_every_s,
+        ),
     ]

@@ -12,6 +12,8 @@ the collectors' tc parsers (:mod:`collectors.parsers.tc`).  Pure.
 from __future__ import annotations
 
 import ipaddress
+import re
+import shlex
 from collections.abc import Iterable
 
 from collectors.parsers.tc import (
@@ -146,6 +148,31 @@ def render_changes(target: ShaperTarget, diff: QueueDiff) -> list[str]:
 def _in_sync(target: ShaperTarget, diff: QueueDiff) -> list[QueueEntry]:
     changed = {c.entry.ident() for c in diff.changes}
     return [e for e in target.entries if e.ident() not in changed]
+
+
+_FAILED_RE = re.compile(r"Command failed -:(\d+)")
+
+
+def batch_command(commands: list[str]) -> str:
+    """``commands`` (each ``tc ...``) as ONE shell command,
+    ``printf '%s\\n' LINE... | tc -batch -``.
+
+    The device runs the whole batch itself, so a session that drops or hangs after sending it
+    cannot leave the tree half rebuilt (``tc -batch`` stops at the first refused line, which
+    :func:`batch_failed_at` finds).  Lines hold only numbers, validated names and subnets; they
+    are shell-quoted all the same."""
+    lines = []
+    for c in commands:
+        if not c.startswith(f"{TC} "):
+            raise ValueError(f"not a tc command: {c!r}")
+        lines.append(shlex.quote(c[len(TC) + 1 :]))
+    return f"printf '%s\\n' {' '.join(lines)} | {TC} -batch -"
+
+
+def batch_failed_at(output: str) -> int | None:
+    """1-based line of the batch that tc refused (``Command failed -:3``), or None."""
+    m = _FAILED_RE.search(output)
+    return int(m.group(1)) if m else None
 
 
 def read_commands(target: ShaperTarget) -> list[str]:

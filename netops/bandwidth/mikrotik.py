@@ -39,7 +39,9 @@ def _pairs(entries: Iterable[QueueEntry]) -> dict[str, dict[Direction, QueueEntr
     return out
 
 
-def _args(by_dir: dict[Direction, QueueEntry]) -> str:
+def _args(by_dir: dict[Direction, QueueEntry], *, setting: bool = False) -> str:
+    """Properties of one queue; ``setting`` (a ``set`` of an existing queue) also says whether
+    it is enabled, so a queue disabled by hand is switched back on."""
     down = by_dir.get("down") or by_dir["up"]
     up = by_dir.get("up") or down
     subnets = ",".join(str(safe_subnet(s)) for s in down.subnets)
@@ -53,6 +55,9 @@ def _args(by_dir: dict[Direction, QueueEntry]) -> str:
         parts.append(f"parent={routeros_quote(queue_name(down.parent))}")
     comment = f"netops: {down.label}" if down.label else "netops"
     parts.append(f"comment={routeros_quote(comment)}")
+    disabled = any(e.disabled for e in by_dir.values())
+    if setting or disabled:
+        parts.append(f"disabled={'yes' if disabled else 'no'}")
     return " ".join(parts)
 
 
@@ -66,7 +71,9 @@ def render_full(target: ShaperTarget) -> list[str]:
 
 def render_changes(target: ShaperTarget, diff: QueueDiff) -> list[str]:
     """Commands that turn the router's state into ``target``: removals (children first), then
-    additions (parents first), then changes.  Foreign queues are left alone."""
+    additions (parents first), then changes.  A queue the router has under the plan's name
+    (even disabled or edited by hand) is ``set`` (enabled, values changed), never added again.
+    Foreign queues are left alone."""
     desired = _pairs(target.entries)
     on_router = {c.actual.key: c.actual.device_name for c in diff.changes if c.actual is not None}
     touched = {c.entry.key for c in diff.actionable}
@@ -81,7 +88,8 @@ def render_changes(target: ShaperTarget, diff: QueueDiff) -> list[str]:
             continue
         name = routeros_quote(queue_name(key))
         if key in on_router:
-            sets.append(f"/queue simple set {ros_find(queue_name(key))} {_args(by_dir)}")
+            found = ros_find(on_router[key] or queue_name(key))
+            sets.append(f"/queue simple set {found} {_args(by_dir, setting=True)}")
         else:
             adds.append(f"/queue simple add name={name} {_args(by_dir)}")
     return removes + adds + sets
@@ -107,9 +115,9 @@ def parse_queues(text: str, device: str = "mikrotik") -> list[QueueEntry]:
     """
     out: list[QueueEntry] = []
     for q in parse_simple_queue_export(device, text):
-        if q.disabled:
-            continue  # a disabled queue shapes nothing: for the diff it is absent
         key = key_of(q.name)
+        if q.disabled and key is None:
+            continue  # a disabled foreign queue shapes nothing and is none of netops' business
         try:
             subnets = tuple(
                 ipaddress.IPv4Network(t, strict=False) for t in q.targets if t[0].isdigit()
@@ -136,6 +144,7 @@ def parse_queues(text: str, device: str = "mikrotik") -> list[QueueEntry]:
                     label=q.comment,
                     device_name=q.name,
                     managed=managed,
+                    disabled=q.disabled,
                 )
             )
     return out

@@ -75,7 +75,7 @@ def _comment(label: str) -> str:
     return routeros_quote(f"netops: {flat}" if flat else "netops")
 
 
-def _tree_args(target: ShaperTarget, e: QueueEntry) -> str:
+def _tree_args(target: ShaperTarget, e: QueueEntry, *, setting: bool = False) -> str:
     if e.parent is None:
         parent = interface_for(target, e.direction)
     elif e.parent.startswith(IF_PREFIX):
@@ -93,6 +93,8 @@ def _tree_args(target: ShaperTarget, e: QueueEntry) -> str:
             f"priority={e.prio if leaf and e.prio else 8}",
             f"comment={_comment(e.label)}",
         ]
+        # a set also says whether the queue is enabled: one disabled by hand is switched on
+        + ([f"disabled={'yes' if e.disabled else 'no'}"] if setting or e.disabled else [])
     )
 
 
@@ -202,7 +204,7 @@ def render_changes(target: ShaperTarget, diff: QueueDiff) -> list[str]:
         if c.op == "change" and c.desired is not None and _is_tree(c.desired):
             e = c.desired
             name = (c.actual.device_name if c.actual else "") or tree_name(e.key, e.direction)
-            cmds.append(f"/queue tree set {ros_find(name)} {_tree_args(target, e)}")
+            cmds.append(f"/queue tree set {ros_find(name)} {_tree_args(target, e, setting=True)}")
     simple_adds = [e for e in adds if e.key.startswith(SIMPLE_PREFIX)]
     if simple_adds:
         cmds += _simple_add(target, simple_adds)

@@ -145,9 +145,9 @@ def _tree(records: list[Record], target: ShaperTarget, device: str) -> list[Queu
         name = p.get("name", "")
         if not name:
             raise ParseError(device, f"{READ_TREE!r}: item {rec.index} has no name (truncated?)")
-        if "X" in rec.flags:
-            continue  # a disabled queue shapes nothing: for the diff it is absent
         found = tree_key(name)
+        if "X" in rec.flags and found is None:
+            continue  # a disabled foreign queue shapes nothing and is none of netops' business
         key, d = found if found else (f"x:{name}", direction_of(name))
         parent_name = p.get("parent", "")
         up = tree_key(parent_name)
@@ -177,6 +177,7 @@ def _tree(records: list[Record], target: ShaperTarget, device: str) -> list[Queu
                 label=_label(rec.comment),
                 device_name=name,
                 managed=found is not None,
+                disabled="X" in rec.flags,
             )
         )
     return out

@@ -183,8 +183,9 @@ def validate_plan(plan: BandwidthPlan, source: str = "<plan>") -> list[Problem]:
     """Every inconsistency of the plan, with numbers, as :class:`Problem` (errors and warnings).
 
     Errors: guarantees of children above the parent's guarantee, a maximum above the uplink, an
-    agency with no subnet (cannot be enforced), an agency outside any known group, no uplink.
-    Warnings: an agency maximum above its group's maximum (HTB caps it there), an empty group.
+    agency maximum above its group's maximum, an agency with no subnet (cannot be enforced), an
+    agency outside any known group, no uplink.  Warnings: a *boosted* agency maximum above its
+    group's (the group caps the boost, as ``netops inventory check`` says), an empty group.
     ``Problem.line`` is 0; :func:`locate` fills in lines from the inventory's line map.
     """
     problems: list[Problem] = []
@@ -247,8 +248,9 @@ def validate_plan(plan: BandwidthPlan, source: str = "<plan>") -> list[Problem]:
                 add(
                     a,
                     f"maximum_{d}_mbps {_fmt(a.maximum_mbps(d))} is above the maximum of group "
-                    f"{g.code!r}, {_fmt(g.maximum_mbps(d))} Mbps: the group caps it",
-                    "warning",
+                    f"{g.code!r}, {_fmt(g.maximum_mbps(d))} Mbps"
+                    + (": the group caps the boost" if a.boosted else ""),
+                    "warning" if a.boosted else "error",
                 )
     return problems
 

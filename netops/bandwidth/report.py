@@ -30,6 +30,8 @@ _FIELD = {
     "prio": "prio",
     "parent": "parent",
     "subnets": "subnets",
+    "label": "name",
+    "disabled": "disabled",
 }
 _KIND_PLURAL = {
     "uplink": "uplink",
@@ -105,6 +107,10 @@ def _value(e: QueueEntry, field: str) -> str:
         return _subnets(e)
     if field == "parent":
         return _parent(e.parent)
+    if field == "label":
+        return repr(e.label)
+    if field == "disabled":
+        return "yes" if e.disabled else "no"
     return str(getattr(e, field))
 
 

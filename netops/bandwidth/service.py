@@ -8,16 +8,22 @@ device failure is isolated to that device's result.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
 from netops.bandwidth import audit
 from netops.bandwidth.boosts import boost_window_key
 from netops.bandwidth.diff import QueueDiff
-from netops.bandwidth.enforce import ApplyResult, NetmikoIO, apply_target, plan_diff
-from netops.bandwidth.entries import ShaperTarget, find_shaper, shaper_target
+from netops.bandwidth.enforce import ApplyResult, NetmikoIO, apply_target, plan_diff, rollback
+from netops.bandwidth.entries import (
+    ShaperTarget,
+    entries_from_json,
+    entries_to_json,
+    find_shaper,
+    shaper_target,
+)
 from netops.bandwidth.plan import BandwidthPlan, build_plan, require_valid
 from netops.endpoints import Endpoint, load_endpoints, resolve_endpoint
 from netops.errors import NetopsError, PlanError
@@ -100,16 +106,94 @@ def apply_device(
     if not dry_run:
         require_valid(plan)
     target = shaper_target(ctx.inventory, plan, find_shaper(ctx.inventory, hostname))
-    result = apply_target(ctx.io(hostname), target, dry_run=dry_run)
+    result = apply_target(
+        ctx.io(hostname),
+        target,
+        dry_run=dry_run,
+        retries=ctx.settings.bandwidth_rollback_retries,
+        backoff_s=ctx.settings.bandwidth_rollback_backoff_s,
+    )
     if ctx.engine is not None:
-        audit.record_push(
+        push_id = audit.record_push(
             ctx.engine,
             result,
             actor=audit.current_actor(actor),
             dry_run=dry_run,
             started_at=started,
         )
+        if result.result == "rollback-failed":
+            audit.record_pending_rollback(
+                ctx.engine,
+                hostname,
+                entries_to_json(result.restore),
+                result.error,
+                push_id=push_id,
+                at=datetime.now(UTC) + timedelta(seconds=ctx.settings.bandwidth_rollback_backoff_s),
+            )
+        elif result.result == "applied":
+            # the device now holds the plan as verified: an older rollback is owed no longer
+            for p in audit.pending_rollbacks(ctx.engine, hostname):
+                audit.update_pending_rollback(
+                    ctx.engine, p.id, done_at=datetime.now(UTC), last_error="superseded by push"
+                )
     return result
+
+
+@dataclass(frozen=True)
+class RollbackOutcome:
+    """One try of a pending rollback: ``result`` ``rolled-back`` or ``rollback-failed``."""
+
+    device: str
+    result: str
+    error: str | None = None
+
+
+def finish_pending_rollbacks(
+    ctx: BandwidthContext, now: datetime | None = None, *, due_only: bool = True
+) -> list[RollbackOutcome]:
+    """Retry every rollback still owed (those whose next try is due, or all with
+    ``due_only=False``): restore the stored state, verify, audit each try as a push
+    (actor ``scheduler:rollback``).  A failed try waits twice as long as the last one (at most
+    ``bandwidth_rollback_max_backoff_s``).  Needs ``ctx.engine``; one device's failure is that
+    device's outcome."""
+    if ctx.engine is None:
+        return []
+    when = now or datetime.now(UTC)
+    out = []
+    for p in audit.pending_rollbacks(ctx.engine):
+        if due_only and p.next_attempt_at > when:
+            continue
+        started = datetime.now(UTC)
+        try:
+            read_as = ctx.target(p.device, when)
+            previous = replace(read_as, entries=tuple(entries_from_json(p.entries_json)))
+        except (NetopsError, ValueError) as exc:
+            out.append(RollbackOutcome(p.device, "rollback-failed", str(exc)))
+            continue
+        io = ctx.io(p.device)
+        try:
+            io.reopen()
+            cmds = rollback(io, previous, read_as)
+            result = ApplyResult(p.device, "rolled-back", QueueDiff(p.device), (), None, cmds)
+            audit.update_pending_rollback(
+                ctx.engine, p.id, attempts=p.attempts + 1, done_at=datetime.now(UTC)
+            )
+        except NetopsError as exc:
+            result = ApplyResult(p.device, "rollback-failed", QueueDiff(p.device), (), str(exc))
+            wait_s = ctx.settings.bandwidth_rollback_backoff_s * 2 ** min(p.attempts, 20)
+            wait_s = min(wait_s, ctx.settings.bandwidth_rollback_max_backoff_s)
+            audit.update_pending_rollback(
+                ctx.engine,
+                p.id,
+                attempts=p.attempts + 1,
+                last_error=str(exc),
+                next_attempt_at=when + timedelta(seconds=wait_s),
+            )
+        audit.record_push(
+            ctx.engine, result, actor="scheduler:rollback", dry_run=False, started_at=started
+        )
+        out.append(RollbackOutcome(p.device, result.result, result.error))
+    return out
 
 
 @dataclass(frozen=True)
@@ -126,8 +210,11 @@ class DriftResult:
 def check_drift(ctx: BandwidthContext, at: datetime | None = None) -> list[DriftResult]:
     """Diff every shaper against the plan; one device's failure is that device's result.
 
+    Rollbacks still owed (:func:`finish_pending_rollbacks`) are tried first, due or not.
     Recorded as :class:`DriftReport` rows when ``ctx.engine`` is set.
     """
+    # a rollback still owed is finished first, the moment its device answers
+    finish_pending_rollbacks(ctx, due_only=False)
     out = []
     for shaper in ctx.inventory.shapers:
         try:
@@ -150,15 +237,18 @@ class BoostChange:
 def due_boost_events(
     inventory: Inventory, now: datetime, already: set[tuple[str, str]]
 ) -> list[BoostChange]:
-    """Boost windows that started (``applied``) or ended (``expired``) by ``now`` and are not in
-    ``already`` (set of (window_key, event)).  Pure."""
+    """Boost windows in force at ``now`` not yet ``applied``, and applied windows that ended by
+    ``now`` not yet ``expired`` (``already``: set of (window_key, event)).  A window that ended
+    before it was ever applied yields nothing: it never happened on the routers.  Pure."""
     out = []
     for a in inventory.agencies:
         for b in a.quota.boosts:
             key = boost_window_key(a.code, b)
-            if b.start <= now and (key, "applied") not in already:
+            applied = (key, "applied") in already
+            if b.start <= now < b.end and not applied:
                 out.append(BoostChange(a.code, key, "applied"))
-            if b.end <= now and (key, "expired") not in already:
+            # a window that ended without ever being pushed was not applied: nothing to expire
+            if b.end <= now and applied and (key, "expired") not in already:
                 out.append(BoostChange(a.code, key, "expired"))
     return out
 
@@ -171,15 +261,26 @@ def apply_boosts(
     if ctx.engine is None:
         raise PlanError("apply_boosts needs a database to record boost events")
     when = now or datetime.now(UTC)
-    events = due_boost_events(ctx.inventory, when, set())
-    fresh = [e for e in events if not audit.has_boost_event(ctx.engine, e.window_key, e.event)]
+    keys = [boost_window_key(a.code, b) for a in ctx.inventory.agencies for b in a.quota.boosts]
+    already = {
+        (key, ev)
+        for key in keys
+        for ev in ("applied", "expired")
+        if audit.has_boost_event(ctx.engine, key, ev)
+    }
+    fresh = due_boost_events(ctx.inventory, when, already)
     if not fresh:
         return []
     if push:
+        failed = []
         for shaper in ctx.inventory.shapers:
             res = apply_device(ctx, shaper.device, dry_run=False, actor="scheduler:boosts", at=when)
             if not res.ok:
+                failed.append(shaper.device)
                 log.warning("boost push to %s: %s (%s)", shaper.device, res.result, res.error)
+        if failed:
+            # nothing recorded: the next run tries again while the window lasts
+            return []
     recorded = []
     for e in fresh:
         agency = ctx.inventory.agency(e.agency)

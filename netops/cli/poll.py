@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -161,13 +162,34 @@ def once(
     sys.exit(1 if failed else 0)
 
 
+def poll_scheduler(
+    settings: Any,
+    poll: Callable[[list[str]], object],
+    rollup: Callable[[], object],
+    *,
+    blocking: bool = False,
+) -> Any:
+    """The scheduler ``netops poll run`` runs: the polling jobs, rollup, and every bandwidth job
+    (boosts, drift, pending rollbacks) at the cadences in settings."""
+    from netops.bandwidth.jobs import bandwidth_jobs
+    from netops.scheduler import build_scheduler
+
+    return build_scheduler(
+        settings,
+        poll=poll,
+        rollup=rollup,
+        extra_jobs=bandwidth_jobs(settings),
+        blocking=blocking,
+    )
+
+
 @poll.command("run")
 @INVENTORY_OPT
 @LAB_MAP_OPT
 @REAL_NETWORK_OPT
 def run(inventory: Path | None, lab_map: Path | None, real_network: bool) -> None:
     """Run the polling schedule in the foreground until interrupted (Ctrl-C or SIGTERM)."""
-    from netops.scheduler import build_scheduler, shutdown
+    from netops.scheduler import shutdown
     from netops.telemetry.store import rollup_and_expire
 
     settings, poller, engine = _setup(inventory, lab_map, real_network)
@@ -179,9 +201,7 @@ def run(inventory: Path | None, lab_map: Path | None, real_network: bool) -> Non
             f"{len(report.failed)} failed in {report.duration_s:.1f} s"
         )
 
-    scheduler = build_scheduler(
-        settings, poll=cycle, rollup=lambda: rollup_and_expire(engine), blocking=True
-    )
+    scheduler = poll_scheduler(settings, cycle, lambda: rollup_and_expire(engine), blocking=True)
 
     def stop(signum: int, frame: Any) -> None:
         shutdown(scheduler, wait=False)

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -29,12 +30,36 @@ Name = Annotated[
         strip_whitespace=True, min_length=1, max_length=63, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
     ),
 ]
-# Free text a person reads (agency names, addresses): any printable text, no control characters.
+# Characters that are invisible or reorder text on screen: C1 controls, zero-width characters,
+# bidirectional marks, embeddings, overrides and isolates (U+202E shows "abc" as "cba"), line and
+# paragraph separators, the BOM.  Refused in free text like the C0 controls the pattern refuses.
+INVISIBLE = frozenset(
+    [chr(c) for c in range(0x80, 0xA0)]
+    + ["\u00ad", "\u061c", "\u180e", "\u2028", "\u2029", "\u2060", "\ufeff"]
+    + [chr(c) for c in range(0x200B, 0x2010)]
+    + [chr(c) for c in range(0x202A, 0x202F)]
+    + [chr(c) for c in range(0x2061, 0x2070)]
+)
+
+
+def no_invisible(text: str) -> str:
+    """``text`` unchanged, or :class:`ValueError` naming its first invisible character."""
+    for ch in text:
+        if ch in INVISIBLE:
+            raise ValueError(
+                f"invisible or control character U+{ord(ch):04X} is not allowed in text"
+            )
+    return text
+
+
+# Free text a person reads (agency names, addresses): any printable text, no control characters
+# and no invisible ones (:data:`INVISIBLE`).
 Text = Annotated[
     str,
     StringConstraints(
         strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$"
     ),
+    AfterValidator(no_invisible),
 ]
 InterfaceName = Annotated[
     str,

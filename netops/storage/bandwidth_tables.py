@@ -7,6 +7,8 @@
   was changed, e.g. the device could not be read).
 * :class:`BoostEvent` - a boost window being applied or expired, recorded once per window.
 * :class:`DriftReport` - one scheduled drift check of one shaper device.
+* :class:`PendingRollback` - a rollback that could not reach its device yet (``rollback-failed``
+  pushes), retried with backoff and finished by the drift job.
 """
 
 from __future__ import annotations
@@ -68,3 +70,22 @@ class DriftReport(Base):
     differing: Mapped[int] = mapped_column(Integer, default=0)
     report_text: Mapped[str] = mapped_column(Text, default="")
     error: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class PendingRollback(Base):
+    """A rollback still owed: a push failed half-way and the device could not be reached to
+    restore ``entries_json`` (the queue state read before the push).  Retried with backoff
+    (``next_attempt_at``); the drift job finishes it as soon as the device answers
+    (``done_at``)."""
+
+    __tablename__ = "bandwidth_pending_rollbacks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    device: Mapped[str] = mapped_column(String(63), index=True)
+    push_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    entries_json: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

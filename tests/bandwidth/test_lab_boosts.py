@@ -37,7 +37,11 @@ def test_ppdb_boost_is_pushed_when_it_starts_and_removed_when_it_ends(
         lab_map=tmp_path / "lab-map.json",
         device_timeout_s=8.0,
     )
-    assert [j[0] for j in bandwidth_jobs(settings)] == ["bandwidth-boosts", "bandwidth-drift"]
+    assert [j[0] for j in bandwidth_jobs(settings)] == [
+        "bandwidth-boosts",
+        "bandwidth-drift",
+        "bandwidth-rollbacks",
+    ]
 
     assert run_boosts(settings, datetime(2026, 6, 2, 8, 0, tzinfo=UTC)) == 1
     assert ros_queues(lab, "core1")["nx-a-kec-utara"]["max-limit"] == "30M/90M"

@@ -70,10 +70,8 @@ def test_mikrotik_refusal_mid_apply_rolls_back_to_the_previous_queues(
 ) -> None:
     lab = shaper_lab.lab
     with shaper_lab.applied(with_shapers(shaper_lab.inventory, "core1"), "core1", engine) as ctx:
-        # Someone left a disabled queue with the name the next plan needs: RouterOS refuses the add.
-        shaper_lab.edit(
-            "core1", "/queue simple add name=nx-a-dinas-baru target=10.99.0.0/24 disabled=yes"
-        )
+        # The second new agency asks for a priority RouterOS refuses (9, outside 1..8), after the
+        # first one was added.
         previous = ros_queues(lab, "core1")
         plan_b = ctx.target("core1", AT)
         new = [e for e in plan_b.entries if e.key == "a:kec-utara"]
@@ -82,7 +80,13 @@ def test_mikrotik_refusal_mid_apply_rolls_back_to_the_previous_queues(
             import ipaddress
 
             extra += [
-                replace(e, key=f"a:{code}", subnets=(ipaddress.IPv4Network(net),), label=code)
+                replace(
+                    e,
+                    key=f"a:{code}",
+                    subnets=(ipaddress.IPv4Network(net),),
+                    label=code,
+                    prio=9 if code == "dinas-baru" else e.prio,
+                )
                 for e in new
             ]
         changed = tuple(
@@ -90,7 +94,7 @@ def test_mikrotik_refusal_mid_apply_rolls_back_to_the_previous_queues(
         ) + tuple(extra)
         result = apply_target(ctx.io("core1"), replace(plan_b, entries=changed), dry_run=False)
     assert result.result == "rolled-back", result
-    assert "already have such name" in (result.error or "")
+    assert "out of range (1..8)" in (result.error or "")
     assert result.sent == 0 and any("nx-a-dinas-aaa" in c for c in result.rollback_commands)
     assert ros_queues(lab, "core1") == previous  # exactly the queues from before the push
 

@@ -133,16 +133,18 @@ def test_tree_mode_drift_after_hand_edits_names_queues_and_marks(
 def test_tree_mode_refusal_mid_apply_rolls_back_queues_and_marks(shaper_lab: ShaperLab) -> None:
     lab = shaper_lab.lab
     with shaper_lab.applied(tree_shaper(shaper_lab.inventory), "core1") as ctx:
-        # A disabled queue holds the name the next plan needs: RouterOS refuses that add, after
-        # the new agency's mangle rules and rsud's change were already accepted.
-        shaper_lab.edit(
-            "core1", "/queue tree add name=nx-a-dinas-baru-down parent=ether2 disabled=yes"
-        )
+        # The new agency's download queue asks for a priority RouterOS refuses (9, outside
+        # 1..8): refused after its mangle rules and rsud's change were already accepted.
         tree_before, mangle_before = ros_tree(lab, "core1"), ros_mangle(lab, "core1")
         plan_b = ctx.target("core1", AT)
         net = (ipaddress.IPv4Network("10.99.0.0/24"),)
         extra = tuple(
-            replace(e, key=e.key.replace("kec-utara", "dinas-baru"), label="Dinas Baru")
+            replace(
+                e,
+                key=e.key.replace("kec-utara", "dinas-baru"),
+                label="Dinas Baru",
+                prio=9 if e.key.startswith("a:") and e.direction == "down" else e.prio,
+            )
             if not e.key.startswith("m:")
             else replace(e, key="m:dinas-baru", subnets=net, label="Dinas Baru")
             for e in plan_b.entries
@@ -157,7 +159,7 @@ def test_tree_mode_refusal_mid_apply_rolls_back_queues_and_marks(shaper_lab: Sha
         result = apply_target(ctx.io("core1"), replace(plan_b, entries=changed), dry_run=False)
         sent = ctx.io("core1").sent_log
     assert result.result == "rolled-back", result
-    assert "already have such name" in (result.error or "")
+    assert "out of range (1..8)" in (result.error or "")
     assert any("dinas-baru" in c and "mangle add" in c for c in sent)  # it got that far
     assert any("dinas-baru" in c and "mangle remove" in c for c in result.rollback_commands)
     assert ros_tree(lab, "core1") == tree_before

@@ -180,7 +180,7 @@ def test_root_moved_to_global_reads_as_interface_parent_and_is_set_back(
     assert [c.text() for c in diff.changes] == ["~ root down: parent if:global -> None"]
     assert mt.render_changes(t, diff) == [
         '/queue tree set [find where name="nx-uplink-down"] parent="ether2" packet-mark="" '
-        'limit-at=200M max-limit=200M priority=8 comment="netops: isp-a"'
+        'limit-at=200M max-limit=200M priority=8 comment="netops: isp-a" disabled=no'
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from netops.errors import InventoryError
 from netops.inventory.loader import load_inventory_text
 from tests.helpers import MINI
 
@@ -25,14 +26,26 @@ def test_the_unedited_fixture_has_none_of_these_warnings() -> None:
         ("mgmt_address: 10.255.0.2", "mgmt_address: 10.255.0.1", "same management address and port 10.255.0.1:22 as 'core1'"),  # noqa: E501
         ("mgmt_address: 10.255.0.2", "mgmt_address: 255.255.255.255", "255.255.255.255 is the limited broadcast address"),  # noqa: E501
         ("mgmt_address: 10.255.0.2", "mgmt_address: 10.10.1.255", "is the broadcast address of 10.10.1.0/24"),  # noqa: E501
-        ("name: RSUD Kabupaten Contoh", "name: \"RSUD \\u202eKabupaten\"", "U+202E"),
-        ("name: RSUD Kabupaten Contoh", "name: \"RSUD\\u2028Kabupaten\"", "U+2028"),
     ],
-    ids=["same-address-port", "limited-broadcast", "subnet-broadcast", "bidi-override", "line-separator"],  # noqa: E501
+    ids=["same-address-port", "limited-broadcast", "subnet-broadcast"],
 )  # fmt: skip
 def test_hazard_is_a_warning_naming_the_line(old: str, new: str, expected: str) -> None:
     found = _warnings(old, new)
     assert any(expected in w and w.startswith("inventory.yaml:") for w in found), found
+
+
+@pytest.mark.parametrize(
+    ("new", "expected"),
+    [('name: "RSUD \\u202eKabupaten"', "U+202E"), ('name: "RSUD\\u2028Kabupaten"', "U+2028")],
+    ids=["bidi-override", "line-separator"],
+)
+def test_bidi_and_line_separator_characters_in_text_are_refused(new: str, expected: str) -> None:
+    # free text refuses them like control characters (schema ``Text``, issue 12), so the
+    # hazard warning above never sees them in an inventory that loads
+    text = MINI.read_text().replace("name: RSUD Kabupaten Contoh", new)
+    with pytest.raises(InventoryError) as err:
+        load_inventory_text(text, "inventory.yaml")
+    assert f"invisible or control character {expected} is not allowed" in str(err.value)
 
 
 def test_agency_subnet_matching_all_traffic_is_warned_about() -> None:

@@ -38,6 +38,27 @@ CASES = [
         "String should match pattern '^[^\\x00-\\x1f\\x7f]+$' (got 'RSUD\\x07Contoh')",
     ),
     (
+        "text-right-to-left-override",
+        "    name: RSUD Kabupaten Contoh\n",
+        '    name: "RSUD \\u202Eharoj"\n',
+        "agencies[1].name",
+        "invisible or control character U+202E is not allowed in text (got 'RSUD \\u202eharoj')",
+    ),
+    (
+        "text-zero-width-space",
+        "    name: RSUD Kabupaten Contoh\n",
+        '    name: "RSUD\\u200BContoh"\n',
+        "agencies[1].name",
+        "invisible or control character U+200B is not allowed in text (got 'RSUD\\u200bContoh')",
+    ),
+    (
+        "text-c1-control",
+        "    name: RSUD Kabupaten Contoh\n",
+        '    name: "RSUD\\x85Contoh"\n',
+        "agencies[1].name",
+        "invisible or control character U+0085 is not allowed in text (got 'RSUD\\x85Contoh')",
+    ),
+    (
         "interface-name-pattern",
         "{name: eth1, speed_mbps: 1000, agency: rsud}",
         "{name: 'eth1 ; rm', speed_mbps: 1000, agency: rsud}",

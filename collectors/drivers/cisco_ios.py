@@ -20,10 +20,10 @@ from collectors.base import (
     QueueStats,
 )
 from collectors.connect import translate_error
-from collectors.refusals import check_output
 from collectors.drivers.session import SessionCollector
 from collectors.parsers import ios as p
 from collectors.parsers import ios_qos as q
+from collectors.refusals import check_output
 
 
 class _Owner(Protocol):

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     poll_config_s: int = 86400
     poll_workers: int = 32
     device_timeout_s: float = 20.0
+    device_deadline_s: float = 45.0
+    """One overall deadline per device per poll cycle, connection and retries included."""
 
     def resolved_database_url(self) -> str:
         if self.database_url:

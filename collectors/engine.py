@@ -70,6 +70,8 @@ Connector = Callable[[Device, Credential, SecretStore, Endpoint, Settings], Any]
 
 
 STATUS_OK, STATUS_PARTIAL, STATUS_FAILED = "ok", "partial", "failed"
+DEADLINE_GRACE_S = 0.5
+"""How long past its deadline a device's job waits for a read to give up before leaving it."""
 
 
 @dataclass
@@ -125,6 +127,8 @@ class _Slot:
         self.uptime_s: float | None = None
         self.speeds_mbps: dict[str, float] = {}
         self.job: Future[DeviceResult] | None = None
+        self.halt = threading.Event()
+        """Set when the device's deadline passed: its worker starts no further command."""
 
 
 class _DeviceFailed(Exception):
@@ -251,7 +255,7 @@ class Poller:
                     or same
                     or tries > self.retries
                     or time.monotonic() >= deadline
-                    or self._stopping.is_set()
+                    or self._halted(slot)
                 ):
                     raise _DeviceFailed(exc, attempts[0]) from None
                 self._sleep(self.backoff_s * 2 ** (tries - 1), deadline)
@@ -285,20 +289,32 @@ class Poller:
                     repeated
                     or tries > self.retries
                     or time.monotonic() >= deadline
-                    or self._stopping.is_set()
+                    or self._halted(slot)
                 ):
                     raise
                 self._sleep(self.backoff_s * 2 ** (tries - 1), deadline)
 
+    def _halted(self, slot: _Slot) -> bool:
+        return slot.halt.is_set() or self._stopping.is_set()
+
     def _run_getters(
-        self, device: Device, slot: _Slot, what: Sequence[str], deadline: float
-    ) -> tuple[dict[str, Any], dict[str, CollectorError], int]:
-        data: dict[str, Any] = {}
-        errors: dict[str, CollectorError] = {}
-        attempts = [0]
+        self,
+        device: Device,
+        slot: _Slot,
+        what: Sequence[str],
+        deadline: float,
+        data: dict[str, Any],
+        errors: dict[str, CollectorError],
+        attempts: list[int],
+    ) -> None:
+        """Fill ``data``/``errors`` getter by getter (read by the job even if this never ends
+        in time); raises :class:`_DeviceFailed` when the device as a whole fails first."""
         for n, getter in enumerate(what):
-            if self._stopping.is_set():
-                errors[getter] = CollectorError(device.hostname, f"{getter}: poller stopping")
+            if self._halted(slot):
+                errors[getter] = CommandTimeout(
+                    device.hostname,
+                    f"{getter}: not attempted, the device's {self.deadline_s:g} s deadline passed",
+                )
                 continue
             try:
                 value = self._one_getter(device, slot, getter, deadline, attempts)
@@ -328,7 +344,6 @@ class Poller:
                     assert isinstance(info, InterfaceInfo)
                     if info.speed_mbps:
                         slot.speeds_mbps[info.name] = info.speed_mbps
-        return data, errors, max(1, attempts[0])
 
     def _poll_device(self, device: Device, what: Sequence[str]) -> DeviceResult:
         name = device.hostname
@@ -350,45 +365,85 @@ class Poller:
                 skipped=True,
                 finished_s=self.clock(),
             )
-        with slot.lock:
+        if not slot.lock.acquire(blocking=False):
+            # the worker of an earlier cycle is still in a blocking read past its deadline
+            return DeviceResult(
+                name,
+                False,
+                started,
+                0.0,
+                0,
+                "Busy",
+                f"{name}: skipped, the previous poll is still waiting for the device",
+                skipped=True,
+                finished_s=self.clock(),
+            )
+        slot.halt = threading.Event()
+        data: dict[str, Any] = {}
+        errors: dict[str, CollectorError] = {}
+        attempts = [0]
+        outcome: list[BaseException] = []
+        finished = threading.Event()
+
+        def work() -> None:
             try:
-                data, errors, attempts = self._run_getters(device, slot, what, deadline)
-            except _DeviceFailed as failed:
+                self._run_getters(device, slot, what, deadline, data, errors, attempts)
+            except BaseException as exc:  # handed to the job below
+                outcome.append(exc)
+            finally:
+                if slot.halt.is_set():
+                    self._drop(slot)  # abandoned mid-read: the session state is unknown
+                slot.lock.release()
+                finished.set()
+
+        # The getters run in their own thread so that the job returns at the deadline even when
+        # a read inside netmiko/paramiko (a login step) overruns it; the abandoned worker starts
+        # nothing more and releases the device when its read gives up.
+        threading.Thread(target=work, name=f"netops-dev-{name}", daemon=True).start()
+        if not finished.wait(max(0.0, deadline - time.monotonic()) + DEADLINE_GRACE_S):
+            slot.halt.set()
+            late = CommandTimeout(
+                name, f"no answer within the device's {self.deadline_s:g} s deadline"
+            )
+            data = dict(data)
+            errors = {**errors, **{g: late for g in what if g not in data and g not in errors}}
+        elif outcome:
+            exc = outcome[0]
+            if isinstance(exc, _DeviceFailed):
                 self.breaker.failure(name)
-                exc = failed.exc
-                message = str(exc) if isinstance(exc, CollectorError) else f"{name}: {exc}"
+                err = exc.exc
+                message = str(err) if isinstance(err, CollectorError) else f"{name}: {err}"
                 return DeviceResult(
                     name,
                     False,
                     started,
                     time.monotonic() - t0,
-                    failed.attempts,
-                    exc.__class__.__name__,
+                    exc.attempts,
+                    err.__class__.__name__,
                     message,
-                    reachable=not isinstance(exc, DeviceUnreachable),
+                    reachable=not isinstance(err, DeviceUnreachable),
                     getter_errors={g: message for g in what},
                     finished_s=self.clock(),
                 )
-            except Exception as exc:  # a bug in a driver must not stop the cycle
-                self._drop(slot)
-                self.breaker.failure(name)
-                log.exception("%s: unexpected error", name)
-                return DeviceResult(
-                    name,
-                    False,
-                    started,
-                    time.monotonic() - t0,
-                    1,
-                    exc.__class__.__name__,
-                    f"{name}: internal error: {exc}",
-                    getter_errors={g: f"{name}: internal error: {exc}" for g in what},
-                    finished_s=self.clock(),
-                )
+            self.breaker.failure(name)  # a bug in a driver must not stop the cycle
+            log.error("%s: unexpected error", name, exc_info=exc)
+            return DeviceResult(
+                name,
+                False,
+                started,
+                time.monotonic() - t0,
+                1,
+                exc.__class__.__name__,
+                f"{name}: internal error: {exc}",
+                getter_errors={g: f"{name}: internal error: {exc}" for g in what},
+                finished_s=self.clock(),
+            )
+        attempts[0] = max(1, attempts[0])
         duration = time.monotonic() - t0
         if not errors:
             self.breaker.success(name)
             return DeviceResult(
-                name, True, started, duration, attempts, data=data, finished_s=self.clock()
+                name, True, started, duration, attempts[0], data=data, finished_s=self.clock()
             )
         if data:
             self.breaker.success(name)  # it answers: keep polling it
@@ -400,7 +455,7 @@ class Poller:
             False,
             started,
             duration,
-            attempts,
+            attempts[0],
             first.__class__.__name__,
             str(first),
             reachable=bool(data) or not isinstance(first, DeviceUnreachable),
@@ -559,8 +614,16 @@ class Poller:
         its deadline); never raises."""
         self._pool.shutdown(wait=True, cancel_futures=True)
         for slot in self._slots.values():
-            with slot.lock:
-                self._drop(slot)
+            if slot.lock.acquire(timeout=DEADLINE_GRACE_S):
+                try:
+                    self._drop(slot)
+                finally:
+                    slot.lock.release()
+            else:  # a worker abandoned at its deadline: close the session under it
+                slot.halt.set()
+                collector = slot.collector
+                if collector is not None:
+                    collector.close()
 
     def abort(self) -> None:
         """Stop now (SIGTERM): no new getter or retry starts, queued jobs are cancelled, open

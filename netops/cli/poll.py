@@ -2,13 +2,19 @@
 
 Devices are reached through the lab connection map when one exists (``--lab-map`` or
 ``settings.resolved_lab_map()``), else at their management addresses.  ``poll once`` prints a
-per-device table and exits 1 when any device failed.
+per-device table and exits 1 when any device failed (or only partly answered).
+
+Each device's results are stored as soon as it finishes; SIGTERM (or Ctrl-C) stops either command
+within a few seconds: sessions still open are closed under their jobs, a device not yet written is
+dropped whole, and the process exits 143 (130 for Ctrl-C).
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +49,11 @@ def report_table(report: Any) -> str:
         detail = r.error or ", ".join(
             f"{k}:{len(v)}" if isinstance(v, list) else k for k, v in r.data.items()
         )
-        rows.append(
-            (r.device, "ok" if r.ok else r.error_kind or "failed", f"{r.duration_s:.2f}s", detail)
-        )
+        result = "ok" if r.ok else r.error_kind or "failed"
+        if r.status == "partial":
+            result = f"partial ({r.error_kind})"
+            detail = f"{', '.join(r.data)} ok; " + "; ".join(r.getter_errors.values())
+        rows.append((r.device, result, f"{r.duration_s:.2f}s", detail))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     return "\n".join(
         "  ".join(cell.ljust(widths[i]) if i < 3 else cell for i, cell in enumerate(row))
@@ -72,6 +80,7 @@ def poll() -> None:
 def once(what: tuple[str, ...], inventory: Path | None, lab_map: Path | None) -> None:
     """Poll every device once, store the results and print a summary."""
     _, poller, _ = _setup(inventory, lab_map)
+    _exit_on_signal(poller)
     try:
         report = poller.poll(list(what))
     finally:
@@ -95,20 +104,21 @@ def run(inventory: Path | None, lab_map: Path | None) -> None:
     settings, poller, engine = _setup(inventory, lab_map)
 
     def cycle(what: list[str]) -> None:
-        report = poller.poll(what)
+        # The job returns by the next counters tick: a device still out (bounded by its
+        # deadline) writes its results when it ends and is left out of the next cycle meanwhile,
+        # so the healthy devices keep their schedule.
+        report = poller.poll(what, wait_s=max(1.0, settings.poll_counters_s * 0.9))
+        busy = f", {len(report.busy)} still busy ({', '.join(report.busy)})" if report.busy else ""
         click.echo(
             f"{','.join(what)}: {len(report.results) - len(report.failed)} ok, "
-            f"{len(report.failed)} failed in {report.duration_s:.1f} s"
+            f"{len(report.failed)} failed in {report.duration_s:.1f} s{busy}"
         )
 
     scheduler = build_scheduler(
         settings, poll=cycle, rollup=lambda: rollup_and_expire(engine), blocking=True
     )
 
-    def stop(signum: int, frame: Any) -> None:
-        shutdown(scheduler, wait=False)
-
-    signal.signal(signal.SIGTERM, stop)
+    _exit_on_signal(poller, lambda: shutdown(scheduler, wait=False))
     click.echo("polling on schedule; Ctrl-C to stop")
     cycle(["all"])
     try:
@@ -119,3 +129,27 @@ def run(inventory: Path | None, lab_map: Path | None) -> None:
         shutdown(scheduler, wait=False)
         poller.close()
         engine.dispose()
+
+
+def _exit_on_signal(poller: Any, before: Any = None) -> None:
+    """On SIGTERM/SIGINT: stop the poller at once and exit (143 / 130) within a few seconds.
+
+    Device jobs may sit in a blocking SSH read: :meth:`~collectors.engine.Poller.abort` closes
+    their sessions; the process then exits without waiting for worker threads (every stored
+    device was committed in its own transaction; one in the middle of its write is rolled back).
+    """
+
+    def stop(signum: int, frame: Any) -> None:
+        def finish() -> None:
+            if before is not None:
+                before()
+            poller.abort()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(128 + signum)
+
+        # never block inside the handler: the main thread may hold locks the abort needs
+        threading.Thread(target=finish, name="netops-stop", daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)

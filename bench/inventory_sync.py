@@ -4,13 +4,14 @@ For each size (number of agencies; one site and one access device with two inter
 one link per device to a distribution switch, a /24 per agency) it reports medians of repeated runs:
 
 * ``parse``: plain ``yaml.safe_load`` of the text, the baseline every ratio is against;
+* ``parse_c``: ``yaml.load`` with libyaml's ``CSafeLoader`` (what the loader builds on);
 * ``load``: ``load_inventory_text`` (line-aware parse + pydantic schema + cross-checks);
 * ``checks``: the cross-checks alone, on the validated inventory;
 * ``sync_first``: ``sync_inventory`` into an empty, migrated SQLite file, committed;
 * ``sync_noop``: the same inventory again (reads everything, writes nothing);
 * ``sync_one``: the inventory with one agency's quota changed.
 
-Run: ``python3 bench/inventory_sync.py [--sizes 100,1000] [--repeat 5]``; writes
+Run: ``python3 bench/inventory_sync.py [--sizes 100,1000] [--repeat 5] [--load-only]``; writes
 ``bench/results/inventory_sync.json``.
 """
 
@@ -154,6 +155,22 @@ def _sync(url: str, inv: Inventory) -> int:
         engine.dispose()
 
 
+def bench_load(n: int, repeat: int) -> dict[str, float]:
+    """Parse and load only (the 5,000-device figure of the loader-speed target)."""
+    text = synthetic_inventory(n)
+    t_parse = median_s(lambda: yaml.safe_load(text), repeat)
+    t_parse_c = median_s(lambda: yaml.load(text, Loader=yaml.CSafeLoader), repeat)
+    t_load = median_s(lambda: load_inventory_text(text, "bench.yaml"), repeat)
+    return {
+        "agencies": n,
+        "parse_s": t_parse,
+        "parse_c_s": t_parse_c,
+        "load_s": t_load,
+        "load_x_parse": t_load / t_parse,
+        "load_x_parse_c": t_load / t_parse_c,
+    }
+
+
 def bench_size(n: int, repeat: int, workdir: Path) -> dict[str, float]:
     text = synthetic_inventory(n)
     changed_text = text.replace("guaranteed_down_mbps: 10\n", "guaranteed_down_mbps: 11\n", 1)
@@ -208,7 +225,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="100,1000", help="agency counts, comma separated")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--load-only", action="store_true", help="parse and load, no sync")
     args = parser.parse_args()
+    if args.load_only:
+        print(f"{'agencies':>8} {'parse s':>8} {'parse_c s':>9} {'load s':>7} {'load x':>7}")
+        for n in (int(s) for s in args.sizes.split(",")):
+            r = bench_load(n, args.repeat)
+            print(
+                f"{n:>8} {r['parse_s']:>8.3f} {r['parse_c_s']:>9.3f} {r['load_s']:>7.3f} "
+                f"{r['load_x_parse']:>7.2f}  (x = load / yaml.safe_load)"
+            )
+        return
     results = []
     with tempfile.TemporaryDirectory(prefix="netops-bench-") as tmp:
         for n in (int(s) for s in args.sizes.split(",")):

@@ -2,8 +2,8 @@
 
 This is the only place netops opens an SSH session to a device.  It
 
-* refuses, before any packet is sent, an endpoint outside 127.0.0.0/8 when
-  ``settings.loopback_only`` is set (tests, benchmarks, the demo);
+* refuses, before any packet is sent, an endpoint outside 127.0.0.0/8 unless real-network mode
+  was chosen (``settings.real_network``) and ``settings.loopback_only`` is not set;
 * resolves the credential's secret at run time (never logged: netmiko's own secrets filter
   is active and our messages never include it);
 * bounds every phase with a per-device timeout (TCP connect, banner, auth, each read);
@@ -54,13 +54,14 @@ _LOOPBACK = ipaddress.IPv4Network("127.0.0.0/8")
 
 
 def check_endpoint(device: str, endpoint: Endpoint, settings: Settings) -> str:
-    """Return the address to connect to; refuse a non-loopback one when ``loopback_only``.
+    """Return the address to connect to; refuse a non-loopback one in lab mode.
 
-    Only literal IPv4 addresses (and ``localhost``) are accepted in loopback-only mode, so no DNS
-    query is sent either.  Raises :class:`DeviceUnreachable` naming the device and the address.
+    Lab mode (``settings.real_network`` off, the default) and ``loopback_only`` accept only
+    literal IPv4 loopback addresses (and ``localhost``), so no DNS query is sent either.  Raises
+    :class:`DeviceUnreachable` naming the device and the address.
     """
     host = endpoint.host.strip()
-    if not settings.loopback_only:
+    if settings.real_network and not settings.loopback_only:
         return host
     if host == "localhost":
         return "127.0.0.1"
@@ -69,16 +70,22 @@ def check_endpoint(device: str, endpoint: Endpoint, settings: Settings) -> str:
     except ValueError:
         raise DeviceUnreachable(
             device,
-            f"endpoint {host!r} is not an IPv4 loopback address and loopback_only is set "
+            f"endpoint {host!r} is not an IPv4 loopback address and {_why(settings)} "
             "(use the lab connection map)",
         ) from None
     if addr not in _LOOPBACK:
         raise DeviceUnreachable(
             device,
-            f"refusing to connect to {addr}:{endpoint.port}: loopback_only is set and the address "
+            f"refusing to connect to {addr}:{endpoint.port}: {_why(settings)} and the address "
             "is outside 127.0.0.0/8 (use the lab connection map)",
         )
     return host
+
+
+def _why(settings: Settings) -> str:
+    if settings.loopback_only:
+        return "loopback_only is set"
+    return "lab mode is loopback only (real-network mode not chosen)"
 
 
 def open_session(

@@ -162,7 +162,8 @@ class Poller:
         self.inventory = inventory
         self.settings = settings
         self.secrets = secrets
-        self.endpoints = dict(endpoints or {})
+        # None: real-network mode (management addresses); a mapping: lab mode, every device in it.
+        self.endpoints = dict(endpoints) if endpoints is not None else None
         self.engine = engine
         self.registry = registry or default_registry()
         self.connect = connect
@@ -481,12 +482,14 @@ class Poller:
         *,
         store: bool = True,
         wait_s: float | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> CycleReport:
         """Poll every device for ``what`` (names from :data:`collectors.base.GETTERS`); each
         device's results are written in one transaction when it finishes (with a database
         ``engine``).  A device whose job from an earlier cycle is still running is left out
         (``report.busy``).  ``wait_s`` bounds how long this call waits: devices not finished
-        by then are left out of the report and still write their results when they end."""
+        by then are left out of the report and still write their results when they end.
+        ``progress(done, total)`` is called (in this thread) as devices finish."""
         getters = tuple(GETTERS if "all" in what else what)
         unknown = [g for g in getters if g not in GETTERS]
         if unknown:
@@ -503,9 +506,13 @@ class Poller:
             slot.job = self._pool.submit(self._job, d, getters, store)
             jobs.append(slot.job)
         limit = wait_s
+        reported = 0
         while True:
             step = 0.2 if limit is None else max(0.0, min(0.2, limit - (time.monotonic() - t0)))
             done, pending = wait_futures(jobs, timeout=step)
+            if progress is not None and len(done) != reported:
+                reported = len(done)
+                progress(reported, len(jobs))
             if not pending or self._stopping.is_set():
                 break
             if limit is not None and time.monotonic() - t0 >= limit:

@@ -20,6 +20,7 @@ import asyncio
 import threading
 import time
 from collections.abc import Coroutine, Iterable
+from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -32,10 +33,17 @@ from lab.faults import (
     coerce_params,
     parse_kind,
 )
-from lab.server import DeviceRuntime, LabServer, make_runtime, new_host_key, resolve_passwords
+from lab.server import (
+    DeviceRuntime,
+    LabServer,
+    kept_host_key,
+    make_runtime,
+    new_host_key,
+    resolve_passwords,
+)
 from lab.state import Clock, DeviceState, build_states
 from lab.traffic import TrafficModel
-from netops.endpoints import Endpoint
+from netops.endpoints import Endpoint, require_loopback
 from netops.errors import LabError
 from netops.inventory.schema import Inventory
 from netops.secrets import SecretStore
@@ -58,12 +66,12 @@ class Lab:
         shard: tuple[int, int] = (0, 1),
         ports: dict[str, int] | None = None,
         devices: Iterable[str] | None = None,
+        host_key_dir: Path | None = None,
     ) -> None:
         index, count = shard
         if count < 1 or not 0 <= index < count:
             raise LabError(f"shard {index}/{count}: need 0 <= index < count")
-        if not host.startswith("127."):
-            raise LabError(f"the lab listens on loopback only (127.0.0.0/8), not {host!r}")
+        host = require_loopback(host)
         self.inventory = inventory
         self.host = host
         self.seed = seed
@@ -81,7 +89,12 @@ class Lab:
         store = secrets if secrets is not None else SecretStore.from_env()
         passwords = resolve_passwords(inventory, store, served)
         self.runtimes: dict[str, DeviceRuntime] = {
-            name: make_runtime(self.states[name], *passwords[name]) for name in served
+            name: make_runtime(
+                self.states[name],
+                *passwords[name],
+                host_key=kept_host_key(host_key_dir, name) if host_key_dir else None,
+            )
+            for name in served
         }
         self.traffic.bind(
             caps=lambda name: (
@@ -232,6 +245,7 @@ def start_lab(
     shard: tuple[int, int] = (0, 1),
     ports: dict[str, int] | None = None,
     devices: Iterable[str] | None = None,
+    host_key_dir: Path | None = None,
 ) -> Lab:
     """Start serving every device of ``inventory`` (or one shard of them) and return the lab.
 
@@ -239,6 +253,7 @@ def start_lab(
     ``NETOPS_SECRETS_FILE``); raises :class:`LabError` naming the device when one is missing,
     when a platform has no personality, or when a port cannot be bound.  ``devices`` limits the
     lab to those hostnames (the others still exist as LLDP neighbours and traffic paths).
+    ``host_key_dir`` keeps each device's host key across restarts (default: fresh keys).
     """
     return Lab(
         inventory,
@@ -249,4 +264,5 @@ def start_lab(
         shard=shard,
         ports=ports,
         devices=devices,
+        host_key_dir=host_key_dir,
     ).start()

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import tempfile
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import asyncssh
@@ -357,14 +360,39 @@ def new_host_key() -> asyncssh.SSHKey:
     return asyncssh.generate_private_key("ssh-ed25519")
 
 
+def kept_host_key(directory: Path, hostname: str) -> asyncssh.SSHKey:
+    """The host key of ``hostname`` kept in ``directory`` (OpenSSH format, mode 0600), made on
+    first use: a device keeps its key across lab restarts, so clients' known-hosts stay valid."""
+    path = directory / f"{hostname}.key"
+    try:
+        return asyncssh.import_private_key(path.read_bytes())
+    except FileNotFoundError:
+        pass
+    except (OSError, asyncssh.KeyImportError) as exc:
+        raise LabError(
+            f"{path}: not a readable host key ({exc}); remove it to make a new one"
+        ) from None
+    key = new_host_key()
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{hostname}-")
+    with os.fdopen(fd, "wb") as fh:  # mkstemp files are 0600
+        fh.write(key.export_private_key())
+    os.replace(tmp, path)
+    return key
+
+
 def make_runtime(
-    state: DeviceState, password: str, enable_password: str | None = None
+    state: DeviceState,
+    password: str,
+    enable_password: str | None = None,
+    host_key: asyncssh.SSHKey | None = None,
 ) -> DeviceRuntime:
-    """A runtime for ``state`` with its platform's personality and a fresh host key."""
+    """A runtime for ``state`` with its platform's personality and ``host_key`` (default: a
+    fresh one)."""
     # IOS's `enable` asks for this; without an enable_ref it is the login password.
     state.extra["enable_password"] = enable_password if enable_password is not None else password
     persona = personality_for(state.platform)(state)
-    key = new_host_key()
+    key = host_key or new_host_key()
     return DeviceRuntime(
         hostname=state.hostname,
         state=state,

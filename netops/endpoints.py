@@ -1,21 +1,29 @@
-"""Where to reach each device: the management address from the inventory, or the lab's override.
+"""Where to reach each device: through the lab's connection map, or (deliberately) the network.
 
-``netops lab up`` writes a connection map (JSON) naming, for every simulated device, the loopback
-address and port it listens on; collectors read it with :func:`load_endpoints` and use it instead of
-the inventory's management address.  Example file::
+Two explicit modes, never one falling back to the other:
+
+* **lab mode** (the default): ``netops lab up`` writes a connection map (JSON) naming, for every
+  simulated device, the loopback address and port it listens on; every device must resolve
+  through it, and a device the map does not name is refused before any packet is sent.
+* **real-network mode** (``settings.real_network``, ``--real-network``): the inventory's
+  management addresses; no lab map is read.
+
+Example map::
 
     {"devices": {"core1": {"host": "127.0.0.1", "port": 40001}}}
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from netops.errors import NetopsError
+from netops.errors import DeviceUnreachable, LabError, NetopsError
 from netops.inventory.schema import Device
 
 
@@ -29,6 +37,20 @@ class Endpoint:
 
 def inventory_endpoint(device: Device) -> Endpoint:
     return Endpoint(str(device.mgmt_address), device.mgmt_port)
+
+
+def require_loopback(host: str) -> str:
+    """``host`` if it is a literal IPv4 loopback address (127.0.0.0/8); checked with
+    :mod:`ipaddress`, never resolved.  Raises :class:`LabError` otherwise."""
+    try:
+        addr = ipaddress.IPv4Address(host.strip())
+    except ValueError:
+        addr = None
+    if addr is None or not addr.is_loopback:
+        raise LabError(
+            f"the lab listens on loopback only: {host!r} is not an IPv4 address in 127.0.0.0/8"
+        )
+    return str(addr)
 
 
 def load_endpoints(path: Path) -> dict[str, Endpoint]:
@@ -54,8 +76,20 @@ def save_endpoints(path: Path, endpoints: dict[str, Endpoint]) -> None:
     os.replace(tmp, path)
 
 
-def resolve_endpoint(device: Device, overrides: dict[str, Endpoint] | None) -> Endpoint:
-    """The lab's endpoint for ``device`` when a map is given and names it, else the inventory's."""
-    if overrides and device.hostname in overrides:
-        return overrides[device.hostname]
-    return inventory_endpoint(device)
+def resolve_endpoint(device: Device, lab_map: Mapping[str, Endpoint] | None) -> Endpoint:
+    """The lab's endpoint for ``device`` when a lab map is in use, else (real-network mode, map
+    ``None``) the inventory's management address.
+
+    With a lab map, a device it does not name raises :class:`DeviceUnreachable`: its management
+    address is never used in lab mode.
+    """
+    if lab_map is None:
+        return inventory_endpoint(device)
+    try:
+        return lab_map[device.hostname]
+    except KeyError:
+        raise DeviceUnreachable(
+            device.hostname,
+            "not in the lab connection map (added after `netops lab up`?); lab mode never "
+            "contacts management addresses: restart the lab, or poll with --real-network",
+        ) from None

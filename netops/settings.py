@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 def _default_data_dir() -> Path:
     return Path.cwd() / ".netops"
+
+
+def data_dir_for(inventory: Path) -> Path:
+    """The data directory that belongs to ``inventory``: ``.netops`` beside the file."""
+    return (Path.cwd() / inventory).parent / ".netops"
 
 
 class Settings(BaseSettings):
@@ -23,7 +28,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NETOPS_", extra="ignore")
 
     data_dir: Path = Field(default_factory=_default_data_dir)
-    """Where the embedded SQLite database, lab connection map and backups live."""
+    """Where the embedded SQLite database, lab connection map and backups live; unset, the
+    ``.netops`` directory beside the inventory file (never the shell's working directory when the
+    inventory is elsewhere)."""
 
     database_url: str = ""
     """SQLAlchemy URL; empty means ``sqlite:///<data_dir>/netops.db``."""
@@ -38,7 +45,13 @@ class Settings(BaseSettings):
     """SSH host keys on record; empty means ``<data_dir>/known_hosts``."""
 
     loopback_only: bool = False
-    """Refuse to open SSH sessions to anything outside 127.0.0.0/8 (tests, benchmarks, the demo)."""
+    """Refuse to open SSH sessions to anything outside 127.0.0.0/8, even with ``real_network``."""
+
+    real_network: bool = False
+    """Poll devices at their inventory management addresses.  Off (the default) is lab mode:
+    every device is reached through the lab connection map, on loopback only, and a device the
+    map does not name is refused.  Set it deliberately (``--real-network`` or
+    ``NETOPS_REAL_NETWORK=1``); nothing falls back to it."""
 
     strict_host_keys: bool = False
     """Refuse unknown host keys instead of trusting them on first use."""
@@ -54,6 +67,12 @@ class Settings(BaseSettings):
     device_timeout_s: float = 20.0
     device_deadline_s: float = 45.0
     """One overall deadline per device per poll cycle, connection and retries included."""
+
+    @model_validator(mode="after")
+    def _data_dir_beside_inventory(self) -> Settings:
+        if "data_dir" not in self.model_fields_set:
+            self.data_dir = data_dir_for(self.inventory)
+        return self
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -18,16 +18,49 @@ from netops.storage.telemetry import device_status, latest_interface_rates, late
 from tests.helpers import SAMPLE
 
 
-@pytest.mark.slow
-@pytest.mark.lab
-def test_demo_polls_every_sample_device_stores_results_and_pushes_the_plan(tmp_path: Path) -> None:
-    data = tmp_path / "data"
+def _demo(tmp_path: Path, data: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NETOPS_")}
-    proc = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "netops.cli.main", "demo", "--inventory", str(SAMPLE),
          "--data-dir", str(data), "--cycles", "1", "--interval", "2"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
+
+
+@pytest.mark.slow
+@pytest.mark.lab
+def test_demo_run_twice_in_the_same_directory_polls_every_device_both_times(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    n = len(load_inventory(SAMPLE).inventory.devices)
+    for run in (1, 2):
+        proc = _demo(tmp_path, data)
+        assert proc.returncode == 0, f"run {run}: " + proc.stdout[-3000:] + proc.stderr[-3000:]
+        assert f"{n} ok, 0 failed" in proc.stdout, f"run {run}: " + proc.stdout[-3000:]
+        assert "applied" in proc.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.lab
+def test_demo_exits_non_zero_when_a_step_fails(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    # a host key on record that the lab's core-dc will not present: its poll fails
+    (data / "known_hosts").write_text(
+        "core-dc ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGJmY2Q0YzQ2ZTk1ZDc5NzI3YjY0MzYwYjYxNTZkNjBk\n"
+    )
+    proc = _demo(tmp_path, data)
+    assert proc.returncode == 1, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "demo: " in proc.stderr and "step(s) failed" in proc.stderr
+    assert "poll: " in proc.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.lab
+def test_demo_polls_every_sample_device_stores_results_and_pushes_the_plan(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    proc = _demo(tmp_path, data)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
 
     inv = load_inventory(SAMPLE).inventory

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from netutils.interface import canonical_interface_name
 
 from netops.inventory.schema import Inventory
-from topology.model import DiscoveredLink, link_id
+from topology.discovered import DiscoveredLink, link_id
 
 Port = tuple[str, str]
 

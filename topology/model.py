@@ -22,6 +22,10 @@ import networkx as nx
 
 from netops.errors import TopologyError
 from netops.inventory.schema import Inventory, Role
+
+# Shared with topology.drift, which this module uses: both live a step below (topology.discovered).
+from topology.discovered import DiscoveredLink, link_id
+from topology.drift import match_discovered
 from topology.links import LinkColumns
 
 ROOT = "__internet__"
@@ -30,20 +34,6 @@ start with an underscore)."""
 
 MEDIA = ("fiber", "wireless", "copper", "unknown")
 _ROLE_ORDER = {Role.CORE: 0, Role.DISTRIBUTION: 1, Role.ACCESS: 2, Role.WIRELESS_PTP: 3}
-
-
-@dataclass(frozen=True, order=True)
-class DiscoveredLink:
-    """One neighbour seen by LLDP/MNDP/CDP on ``device``'s ``local_interface``.
-
-    Example: ``DiscoveredLink("core1", "ether2", "dist1.kab.go.id", "Gi1/0/1")``.  The remote
-    name may be a FQDN and the port an abbreviation; both are normalised before matching.
-    """
-
-    device: str
-    local_interface: str
-    remote_system_name: str
-    remote_port: str
 
 
 @dataclass(frozen=True)
@@ -160,12 +150,6 @@ class TopologyModel:
         return min(devices, key=lambda d: (_ROLE_ORDER.get(roles.get(d, Role.ACCESS), 9), d))
 
 
-def link_id(a: tuple[str, str], b: tuple[str, str]) -> str:
-    """Stable id of a link between two ports, independent of the order of its ends."""
-    x, y = sorted([a, b])
-    return f"{x[0]}:{x[1]}--{y[0]}:{y[1]}"
-
-
 def _attachments(inv: Inventory) -> dict[str, list[str]]:
     """Agency code -> devices holding an interface with ``agency: code`` (else its site's)."""
     by_port: dict[str, list[str]] = {}
@@ -210,8 +194,6 @@ def build_model(
     :func:`topology.drift.match_discovered`).
     Raises :class:`TopologyError` if the inventory has no uplink.
     """
-    from topology.drift import match_discovered  # local: drift imports this module
-
     util = utilization or {}
     cols = LinkColumns()
     site_xy = {s.name: (s.latitude, s.longitude) for s in inv.sites}

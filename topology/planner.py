@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -302,20 +303,28 @@ def plan_redundancy(
     cands: Candidates,
     agencies: list[str] | None = None,
     compare_networkx: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> AugmentationPlan:
     """Cheapest found set of segments giving each agency (default all) two edge-disjoint paths.
 
     Agencies no combination of candidates can protect are listed in ``unprotectable``.
+    ``progress(done, total)`` is called after each phase (cover, prune, improve, networkx).
     Raises :class:`TopologyError` for an unknown agency code.
     """
+    step = progress or (lambda done, total: None)
+    phases = 4 if compare_networkx else 3
     adj, node_of = core_graph(net)
     tmap = target_nodes(net, node_of, agencies)
     targets = set(tmap.values())
     opts = build_options(cands.segments, node_of)
     before = protected(dfs_tree(adj), targets)
     everything = protected(dfs_tree(apply_options(adj, opts, node_of)), targets)
-    greedy = _prune(adj, _greedy_cover(adj, opts, targets, node_of), targets, node_of)
+    cover = _greedy_cover(adj, opts, targets, node_of)
+    step(1, phases)
+    greedy = _prune(adj, cover, targets, node_of)
+    step(2, phases)
     greedy = _improve(adj, greedy, opts, targets, node_of)
+    step(3, phases)
     best, method = greedy, "greedy"
     _, g_cost, _ = _unique_cost(greedy)
     nx_cost: float | None = None
@@ -333,6 +342,7 @@ def plan_redundancy(
             ok = everything <= protected(dfs_tree(apply_options(adj, pruned, node_of)), targets)
             if ok and _unique_cost(pruned)[1] < g_cost:
                 best, method = pruned, "networkx k_edge_augmentation, pruned"
+        step(4, phases)
     segs, cost, km = _unique_cost(best)
     codes = sorted(tmap)
     return AugmentationPlan(
@@ -352,9 +362,15 @@ def plan_redundancy(
 
 
 def plan_budget(
-    net: Network, cands: Candidates, budget_idr: float, agencies: list[str] | None = None
+    net: Network,
+    cands: Candidates,
+    budget_idr: float,
+    agencies: list[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BudgetPlan:
-    """Build order within ``budget_idr`` Rupiah maximising protected guaranteed Mbit/s (down)."""
+    """Build order within ``budget_idr`` Rupiah maximising protected guaranteed Mbit/s (down).
+
+    ``progress(done, 0)`` is called as each step of the build order is chosen (total unknown)."""
     if budget_idr < 0:
         raise TopologyError("budget must not be negative")
     adj, node_of = core_graph(net)
@@ -390,6 +406,8 @@ def plan_budget(
         if best is None:
             break
         chosen.append(best)
+        if progress is not None:
+            progress(len(chosen), 0)
         plan.spent_idr += sum(s.cost_idr for s in best.segments if s.name not in built)
         built.update(s.name for s in best.segments)
         cur, cur_value = apply_options(cur, [best], node_of), best_value

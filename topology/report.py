@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from netops.tables import render_table
 from topology.drift import DriftReport
 from topology.paths import PathsResult
 from topology.planner import AugmentationPlan, BudgetPlan, RoutePlan
@@ -13,14 +14,9 @@ from topology.whatif import WhatIfResult
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
-    """Left-aligned columns separated by two spaces, a dashed rule under the header."""
-    widths = [len(h) for h in headers]
-    for r in rows:
-        widths = [max(w, len(c)) for w, c in zip(widths, r, strict=True)]
-    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()
-    out = [line, "  ".join("-" * w for w in widths)]
-    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-    return "\n".join(out)
+    """Left-aligned columns separated by two spaces, a dashed rule under the header; fitted to the
+    terminal when the CLI prints to one (:func:`netops.tables.render_table`)."""
+    return "\n".join(render_table(headers, rows, rule=True))
 
 
 def idr(amount: float) -> str:

@@ -69,10 +69,24 @@ def read_observed(session: Any) -> Observed:
 
 def read_observed_from_url(url: str) -> Observed:
     """Open the database at ``url`` (read only, no migration) and read :func:`read_observed`."""
-    from netops.storage.db import make_engine, session_factory
+    from netops.errors import StorageError
+    from netops.storage.db import (
+        current_revisions,
+        head_revisions,
+        make_engine,
+        session_factory,
+        sqlite_file_missing,
+    )
 
+    if sqlite_file_missing(url):  # read only: never create the file
+        raise StorageError(f"no database at {url}: run netops inventory sync and netops poll")
     engine = make_engine(url)
     try:
+        if current_revisions(engine) != head_revisions():
+            raise StorageError(
+                f"the database at {engine.url.render_as_string(hide_password=True)} is not at "
+                "the current schema: run netops db upgrade"
+            )
         with session_factory(engine)() as session:
             return read_observed(session)
     finally:

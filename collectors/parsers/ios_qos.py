@@ -28,8 +28,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from collectors.base import QueueStats
-from netops.bandwidth import cisco as mqc
 from netops.errors import ParseError
+from netops.naming import split_ios_class_name
 
 CMD_POLICY = "show policy-map interface"
 CMD_ACLS = "show ip access-lists"
@@ -297,7 +297,7 @@ def _side(c: PolicyClass, acls: Mapping[str, list[AclEntry]]) -> str:
     name (``NX-<code>-DOWN``/``-UP``); for others it follows what the class matches: destination
     subnets only = download, source subnets only = upload; otherwise an output policy counts as
     download and an input policy as upload."""
-    split = mqc.split_class_name(c.name) if not c.path else None
+    split = split_ios_class_name(c.name) if not c.path else None
     if split is not None:
         return split[1]
     dst, src = _subnets(c, acls, "dst"), _subnets(c, acls, "src")

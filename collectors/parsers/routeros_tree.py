@@ -18,7 +18,7 @@ side's limits are None and its bytes 0, as for a Linux tc class or a Cisco MQC c
 is 0 when the router printed the queue's rate).  The
 direction, seen from the agency as everywhere in the contract:
 
-1. netops' own names say it (``-down``/``-up``, :func:`netops.bandwidth.names.tree_key`);
+1. netops' own names say it (``-down``/``-up``, :func:`netops.naming.tree_key`);
 2. else the mark rules feeding the queue: destination subnets only = download, source only =
    upload;
 3. else the direction its child queues agree on (an inner queue such as ``download_root``);
@@ -45,8 +45,8 @@ from collectors.parsers.routeros_text import (
     ros_int,
     ros_rate_bps,
 )
-from netops.bandwidth.names import tree_key
 from netops.errors import ParseError
+from netops.naming import tree_key
 
 CMD_TREE = "/queue tree print detail without-paging"
 CMD_TREE_STATS = "/queue tree print stats without-paging"

@@ -26,9 +26,12 @@ from netops.bandwidth.quoting import (
 )
 from netops.errors import ParseError
 
+# Reading class names back is shared with the collectors' IOS parser: a layer below.
+from netops.naming import IOS_SUFFIX as SUFFIX
+from netops.naming import split_ios_class_name as split_class_name
+
 READ_COMMAND = "show running-config"
 POLICY = {"down": "NX-DOWN", "up": "NX-UP"}
-SUFFIX = {"down": "DOWN", "up": "UP"}
 # IOS allows "description" under a class-map; the device lab does not simulate it yet, so free
 # text is left out by default (names are derived from codes either way).
 DESCRIPTIONS = False
@@ -45,15 +48,6 @@ def base_name(code: str) -> str:
 
 def class_name(e: QueueEntry) -> str:
     return f"{base_name(e.key.partition(':')[2])}-{SUFFIX[e.direction]}"
-
-
-def split_class_name(name: str) -> tuple[str, Direction] | None:
-    """``NX-rsud-DOWN`` -> ``("NX-rsud", "down")``; None for a class netops does not render."""
-    for direction, suffix in (("down", SUFFIX["down"]), ("up", SUFFIX["up"])):
-        if name.startswith("NX-") and name.endswith(f"-{suffix}") and len(name) > 4 + len(suffix):
-            d: Direction = "down" if direction == "down" else "up"
-            return name[: -len(suffix) - 1], d
-    return None
 
 
 def key_of_base(base: str) -> str | None:

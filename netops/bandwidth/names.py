@@ -17,16 +17,18 @@ Names derive from validated codes only (:func:`~netops.bandwidth.quoting.safe_co
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Iterable, Iterator
 from typing import Literal
 
 from netops.bandwidth.entries import QueueEntry, ShaperTarget
-from netops.bandwidth.plan import DIRECTIONS, ROOT_KEY, Direction
 from netops.bandwidth.quoting import routeros_quote, safe_code, safe_interface, safe_subnet
 
-PREFIX = "nx-"
-_NAME = re.compile(r"^nx-([ga])-([A-Za-z0-9][A-Za-z0-9._-]*)$")
+# The read-back half of the naming rules lives a layer below, where the collectors' parsers reach
+# it (docs/architecture.md); re-exported here for the bandwidth modules.
+from netops.naming import PREFIX, ROOT_KEY, Direction
+from netops.naming import key_of as key_of
+from netops.naming import tree_key as tree_key
+
 AddressSide = Literal["dst", "src"]
 
 
@@ -43,28 +45,9 @@ def queue_name(key: str) -> str:
     return f"{PREFIX}{kind}-{safe_code(code)}"
 
 
-def key_of(name: str) -> str | None:
-    """Inverse of :func:`queue_name`; None for a name netops did not create."""
-    if name == f"{PREFIX}uplink":
-        return ROOT_KEY
-    m = _NAME.match(name)
-    return f"{m.group(1)}:{m.group(2)}" if m else None
-
-
 def tree_name(key: str, direction: Direction) -> str:
     """``("a:rsud", "down")`` -> ``nx-a-rsud-down``; ``("root", "up")`` -> ``nx-uplink-up``."""
     return f"{queue_name(key)}-{direction}"
-
-
-def tree_key(name: str) -> tuple[str, Direction] | None:
-    """Inverse of :func:`tree_name`: ``nx-a-rsud-down`` -> ``("a:rsud", "down")``; None for a
-    queue netops did not create."""
-    for d in DIRECTIONS:
-        if name.endswith(f"-{d}"):
-            key = key_of(name[: -len(d) - 1])
-            if key is not None:
-                return key, d
-    return None
 
 
 def interface_for(target: ShaperTarget, direction: Direction) -> str:

@@ -17,10 +17,7 @@ from typing import Literal
 from netops.bandwidth.boosts import active_boosts, active_quota
 from netops.errors import PlanError, Problem
 from netops.inventory.schema import Inventory, Quota
-
-Direction = Literal["down", "up"]
-DIRECTIONS: tuple[Direction, Direction] = ("down", "up")
-ROOT_KEY = "root"
+from netops.naming import DIRECTIONS, ROOT_KEY, Direction
 
 
 def group_key(name: str) -> str:

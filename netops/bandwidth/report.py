@@ -16,6 +16,7 @@ from netops.bandwidth.enforce import ApplyResult
 from netops.bandwidth.entries import QueueEntry
 from netops.bandwidth.plan import BandwidthPlan, Direction, PlanNode
 from netops.bandwidth.shares import ShareTable
+from netops.tables import render_table
 
 _VERBS = {
     "add": "add",
@@ -213,11 +214,9 @@ def usage_lines(
 
 
 def table(headers: list[str], rows: list[list[str]]) -> list[str]:
-    """Left-aligned columns two spaces apart, header first."""
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-    return lines
+    """Left-aligned columns two spaces apart, header first; fitted to the terminal when the CLI
+    prints to one (:func:`netops.tables.render_table`)."""
+    return render_table(headers, rows)
 
 
 def _m(x: float | None) -> str:

@@ -58,7 +58,8 @@ def _context(loaded: LoadedInventory, with_db: bool = True) -> BandwidthContext:
     from netops.bandwidth.service import BandwidthContext
     from netops.secrets import SecretStore
 
-    settings = get_settings()
+    # The lab map and database belong to the inventory's data directory, not the shell's.
+    settings = get_settings(inventory=Path(loaded.source))
     engine = None
     if with_db:
         from netops.storage.db import open_database
@@ -444,8 +445,16 @@ def boost_add(
     inventory: Path | None,
 ) -> None:
     """Add a boost to AGENCY in inventory.yaml (validated before the file is rewritten)."""
-    from netops.bandwidth.boost_edit import add_boost
+    from netops.inventory.edit import add_boost
 
     path = inventory if inventory is not None else get_settings().inventory
-    add_boost(path, agency, start, end, max_down, max_up, reason)
+    add_boost(
+        path,
+        agency,
+        start=start,
+        end=end,
+        maximum_down_mbps=max_down,
+        maximum_up_mbps=max_up,
+        reason=reason,
+    )
     click.echo(f"boost added to {agency} in {path}")

@@ -1,6 +1,7 @@
 """``netops db``: bring the database to the latest schema, or show where it is.
 
-Exit codes: 0 done; 1 the database could not be reached or migrated; 2 usage error.
+Exit codes: 0 done (``current``: at the head); 1 the database could not be reached or migrated,
+or (``current``) is behind or ahead of this netops's schema; 2 usage error.
 """
 
 from __future__ import annotations
@@ -47,14 +48,33 @@ def upgrade(database_url: str | None) -> None:
 @db.command()
 @click.option("--database-url", help=DATABASE_HELP)
 def current(database_url: str | None) -> None:
-    """Print the schema revisions the database is at, and whether it is up to date."""
+    """Print the schema revisions the database is at, and whether it is up to date.
+
+    Exit 0 at the head, 1 when behind (run ``netops db upgrade``) or ahead (a newer netops).
+    """
     from netops.storage import db as storage
 
-    engine = storage.make_engine(_url(database_url))
+    url = _url(database_url)
+    heads = storage.head_revisions()
+    if storage.sqlite_file_missing(url):  # a read-only command creates no database file
+        click.echo(
+            f"empty (no database file): behind (latest: {', '.join(sorted(heads))}); "
+            "run netops db upgrade"
+        )
+        raise SystemExit(1)
+    engine = storage.make_engine(url)
     try:
         at = storage.current_revisions(engine)
     finally:
         engine.dispose()
-    heads = storage.head_revisions()
-    state = "up to date" if at == heads else f"behind (latest: {', '.join(sorted(heads))})"
+    known = storage.known_revisions()
+    latest = ", ".join(sorted(heads))
+    if at == heads:
+        click.echo(f"{', '.join(sorted(at))}: up to date")
+        return
+    if at - known:
+        state = f"ahead: {', '.join(sorted(at - known))} unknown to this netops (latest: {latest})"
+    else:
+        state = f"behind (latest: {latest}); run netops db upgrade"
     click.echo(f"{', '.join(sorted(at)) or 'empty'}: {state}")
+    raise SystemExit(1)

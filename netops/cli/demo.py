@@ -51,6 +51,11 @@ def _run(args: Sequence[str]) -> int:
     return 0
 
 
+def _failed(args: Sequence[str]) -> list[str]:
+    """Run a sub-command; ``["netops ARGS"]`` when it exited non-zero, else ``[]``."""
+    return [f"netops {' '.join(args)}"] if _run(args) != 0 else []
+
+
 def _demo_secrets(inventory_path: Path, data_dir: Path) -> Path:
     """Write (once) a random secret for every credential reference of the inventory."""
     from netops.inventory.loader import load_inventory
@@ -58,7 +63,10 @@ def _demo_secrets(inventory_path: Path, data_dir: Path) -> Path:
     path = data_dir / "demo-secrets.yaml"
     existing: dict[str, str] = {}
     if path.exists():
-        existing = {str(k): str(v) for k, v in (yaml.safe_load(path.read_text()) or {}).items()}
+        os.chmod(path, 0o600)  # an older demo's file may have been left readable by others
+        from netops.secrets import read_secrets_file
+
+        existing = read_secrets_file(path)
     inv = load_inventory(inventory_path).inventory
     refs = {c.password_ref for c in inv.credentials} | {
         c.enable_ref for c in inv.credentials if c.enable_ref
@@ -66,6 +74,7 @@ def _demo_secrets(inventory_path: Path, data_dir: Path) -> Path:
     values = {ref: existing.get(ref) or secrets.token_urlsafe(16) for ref in sorted(refs)}
     data_dir.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # O_CREAT's mode applies to new files only
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         yaml.safe_dump(values, fh)
     return path
@@ -73,6 +82,7 @@ def _demo_secrets(inventory_path: Path, data_dir: Path) -> Path:
 
 @click.command()
 @click.option(
+    "-i",
     "--inventory",
     "inventory_path",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -120,27 +130,36 @@ def demo(
     _banner("1. Inventory: check and sync")
     if _run(["inventory", "check"]) != 0:
         raise SystemExit(1)
-    _run(["inventory", "sync", "--brief"])
+    failed = _failed(["inventory", "sync", "--brief"])
 
     _banner("2. Device lab: every device over SSH on 127.0.0.1")
     lab = _start_lab(settings)
     try:
-        _steps(settings, lab, interval, cycles)
+        failed += _steps(settings, lab, interval, cycles)
     finally:
         lab.stop()
         settings.resolved_lab_map().unlink(missing_ok=True)
         click.echo("lab stopped")
+    if failed:
+        # A demo that printed failures must not look like a success to a script or CI.
+        click.secho(f"demo: {len(failed)} step(s) failed: {'; '.join(failed)}", fg="red", err=True)
+        raise SystemExit(1)
 
 
 def _start_lab(settings: Any) -> Any:
     from lab.api import start_lab
+    from netops.cli.lab import lab_host_keys
     from netops.endpoints import save_endpoints
     from netops.inventory.loader import load_inventory
     from netops.secrets import SecretStore
 
     inv = load_inventory(settings.inventory).inventory
     t0 = time.perf_counter()
-    lab = start_lab(inv, secrets=SecretStore.from_env(settings.secrets_file))
+    lab = start_lab(
+        inv,
+        secrets=SecretStore.from_env(settings.secrets_file),
+        host_key_dir=lab_host_keys(settings),
+    )
     save_endpoints(settings.resolved_lab_map(), lab.endpoints)
     click.echo(
         f"{len(lab.endpoints)} devices listening on 127.0.0.1 "
@@ -149,7 +168,8 @@ def _start_lab(settings: Any) -> Any:
     return lab
 
 
-def _steps(settings: Any, lab: Any, interval: int, cycles: int | None) -> None:
+def _steps(settings: Any, lab: Any, interval: int, cycles: int | None) -> list[str]:
+    """Steps 3-6; returns the ones that failed."""
     from collectors.engine import Poller
     from netops.cli.poll import report_table
     from netops.endpoints import load_endpoints
@@ -164,32 +184,39 @@ def _steps(settings: Any, lab: Any, interval: int, cycles: int | None) -> None:
         load_endpoints(settings.resolved_lab_map()),
         engine=engine,
     )
+    failed: list[str] = []
     try:
         _banner("3. Collectors: poll every device once (facts, counters, LLDP, configs, queues)")
         report = poller.poll(["all"])
         click.echo(report_table(report))
         click.echo(f"{len(report.results) - len(report.failed)} ok, {len(report.failed)} failed")
+        if report.failed:
+            failed.append(f"poll: {len(report.failed)} device(s) failed")
 
         _banner("4. Topology: weak points, drift, picture")
         db = settings.resolved_database_url()
+        # spof and check report findings with exit 1 by design: their output is the demo.
         _run(["topology", "spof", "--db", db])
         _run(["topology", "check", "--db", db])
-        _run(["topology", "render", "--db", db, "--out", str(settings.data_dir / "topology.png")])
+        png = str(settings.data_dir / "topology.png")
+        failed += _failed(["topology", "render", "--db", db, "--out", png])
 
         _banner("5. Bandwidth: plan, diff, apply to the shaper, fair shares")
-        _run(["bandwidth", "plan"])
+        failed += _failed(["bandwidth", "plan"])
         for device in [s.device for s in _inventory(settings).shapers]:
-            _run(["bandwidth", "diff", device])
-            _run(["bandwidth", "apply", device, "--no-dry-run", "--actor", "netops-demo"])
-        _run(["bandwidth", "shares"])
+            _run(["bandwidth", "diff", device])  # exit 1 = a difference, which apply then fixes
+            apply = ["bandwidth", "apply", device, "--no-dry-run", "--actor", "netops-demo"]
+            failed += _failed(apply)
+        failed += _failed(["bandwidth", "shares"])
 
         _banner(f"6. On schedule: counters and queues every {interval} s (Ctrl-C to stop)")
         _schedule(settings, poller, engine, cycles)
     finally:
         poller.close()
         engine.dispose()
-    _run(["bandwidth", "usage"])
-    _run(["bandwidth", "shares", "--from-db"])
+    failed += _failed(["bandwidth", "usage"])
+    failed += _failed(["bandwidth", "shares", "--from-db"])
+    return failed
 
 
 def _inventory(settings: Any) -> Any:

@@ -120,12 +120,14 @@ def sync(
     """
     from sqlalchemy.exc import SQLAlchemyError
 
+    from netops.cli.output import progress
     from netops.storage.db import session_factory
     from netops.storage.sync import sync_inventory
 
     source = _inventory_path(path)
     try:
-        loaded, sha256 = _read(source, strict)
+        with progress(f"validating {source.name}"):
+            loaded, sha256 = _read(source, strict)
     except InventoryError as exc:
         _fail(exc)
         return
@@ -134,9 +136,14 @@ def sync(
     try:
         with session_factory(engine)() as session:
             try:
-                report = sync_inventory(
-                    session, loaded.inventory, source=str(source.resolve()), sha256=sha256
-                )
+                with progress("syncing") as step:
+                    report = sync_inventory(
+                        session,
+                        loaded.inventory,
+                        source=str(source.resolve()),
+                        sha256=sha256,
+                        progress=step,
+                    )
                 if dry_run:
                     session.rollback()
                 else:
@@ -169,10 +176,21 @@ def show(kind: str, name: str, database_url: str | None) -> None:
     """
     from sqlalchemy.exc import SQLAlchemyError
 
-    from netops.inventory.describe import describe_agency, describe_device
     from netops.storage.db import session_factory
+    from netops.storage.describe import describe_agency, describe_device
 
-    engine = _engine(database_url)
+    url = database_url or get_settings().resolved_database_url()
+    from netops.storage.db import sqlite_file_missing
+
+    if sqlite_file_missing(url):  # read-only: say what describe says, create no file
+        plural = "agencies" if kind == "agency" else "devices"
+        click.echo(
+            f"error: unknown {kind} '{name}': no {plural} in the database "
+            "(run `netops inventory sync`)",
+            err=True,
+        )
+        raise SystemExit(1)
+    engine = _engine(url)
     try:
         with session_factory(engine)() as session:
             describe = describe_agency if kind == "agency" else describe_device

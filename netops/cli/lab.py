@@ -1,10 +1,11 @@
 """``netops lab``: run simulated devices for the inventory over SSH on loopback.
 
-    netops lab up [--inventory FILE] [--foreground] [--seed N]   start; print the endpoints
+    netops lab up [-i FILE] [--foreground] [--seed N]            start; print the endpoints
     netops lab status                                            devices, endpoints, faults
     netops lab fault DEVICE KIND [--param key=value ...]         inject a fault (lab/faults.py)
     netops lab clear [DEVICE]                                    undo faults
     netops lab down                                              stop the lab
+    netops lab packets up|test|status|down                       the packet lab (root; real HTB)
 
 ``up`` writes the connection map (``settings.resolved_lab_map()``, used by collectors instead of
 the inventory's management addresses), ``<data_dir>/lab.pid`` and the control socket
@@ -23,7 +24,8 @@ from pathlib import Path
 
 import click
 
-from netops.endpoints import save_endpoints
+from netops.cli.lab_packets import packets
+from netops.endpoints import require_loopback, save_endpoints
 from netops.errors import LabError
 from netops.settings import Settings, get_settings
 
@@ -38,6 +40,11 @@ def _paths(settings: Settings) -> tuple[Path, Path, Path, Path]:
         data / "lab.sock",
         data / "lab.log",
     )
+
+
+def lab_host_keys(settings: Settings) -> Path:
+    """Where lab devices keep their host keys across restarts (``<data_dir>/lab-host-keys``)."""
+    return settings.data_dir / "lab-host-keys"
 
 
 def _running_pid(pid_file: Path) -> int | None:
@@ -59,17 +66,38 @@ def lab() -> None:
     """Simulated devices for the inventory, served over SSH on 127.0.0.1."""
 
 
+INVENTORY_OPT = click.option(
+    "-i",
+    "--inventory",
+    "inventory_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="inventory.yaml (default: NETOPS_INVENTORY); the lab's files live in its data directory.",
+)
+
+
+def _settings(inventory_path: Path | None) -> Settings:
+    """Settings whose data directory is the inventory's (never the shell's working directory)."""
+    if inventory_path is None:
+        return get_settings()
+    return get_settings(inventory=inventory_path)
+
+
 @lab.command()
-@click.option("--inventory", "inventory_path", type=click.Path(path_type=Path), default=None)
+@INVENTORY_OPT
 @click.option("--foreground", is_flag=True, help="Serve in this process until Ctrl-C.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Traffic and identity seed.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="A 127.x.y.z address.")
 def up(inventory_path: Path | None, foreground: bool, seed: int, host: str) -> None:
     """Start the lab and print where each device listens."""
-    settings = get_settings()
+    try:
+        host = require_loopback(host)
+    except LabError as exc:
+        raise click.BadParameter(str(exc), param_hint="--host") from None
+    settings = _settings(inventory_path)
     map_path, pid_file, sock, log_file = _paths(settings)
-    path = inventory_path or settings.inventory
-    if not path.exists():
+    path = settings.inventory
+    if not path.is_file():
         raise click.UsageError(f"inventory file {path} does not exist")
     if _running_pid(pid_file) is not None:
         raise LabError(f"a lab is already running (pid file {pid_file}); run netops lab down")
@@ -80,7 +108,7 @@ def up(inventory_path: Path | None, foreground: bool, seed: int, host: str) -> N
     for stale in (map_path, sock):
         stale.unlink(missing_ok=True)
     cmd = [sys.executable, "-m", "netops.cli.main", "lab", "up", "--foreground"]
-    cmd += ["--inventory", str(path), "--seed", str(seed), "--host", host]
+    cmd += ["--inventory", str(path.resolve()), "--seed", str(seed), "--host", host]
     with open(log_file, "ab") as log:
         proc = subprocess.Popen(
             cmd,
@@ -114,7 +142,9 @@ def _serve(path: Path, seed: int, host: str, settings: Settings) -> None:
     map_path, pid_file, sock, _log = _paths(settings)
     inventory = load_inventory(path).inventory
     secrets = SecretStore.from_env(settings.secrets_file)
-    running = start_lab(inventory, secrets=secrets, seed=seed, host=host)
+    running = start_lab(
+        inventory, secrets=secrets, seed=seed, host=host, host_key_dir=lab_host_keys(settings)
+    )
     control = ControlServer(running, sock).start()
     stop = control.stop_requested
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -135,19 +165,34 @@ def _serve(path: Path, seed: int, host: str, settings: Settings) -> None:
 
 
 def _print_endpoints(endpoints: dict[str, list[object]]) -> None:
-    width = max((len(n) for n in endpoints), default=8)
-    for name in sorted(endpoints):
-        host, port = endpoints[name]
-        click.echo(f"{name:<{width}}  {host}:{port}")
+    from netops.tables import render_table
+
+    rows = [[name, f"{endpoints[name][0]}:{endpoints[name][1]}"] for name in sorted(endpoints)]
+    if rows:
+        click.echo("\n".join(render_table(["device", "endpoint"], rows, header=False)))
 
 
 @lab.command()
-def status() -> None:
+@INVENTORY_OPT
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def status(inventory_path: Path | None, as_json: bool) -> None:
     """Show the running lab's devices, endpoints and active faults."""
     from lab.control import send_request
+    from netops.cli.output import echo_json
 
-    _map, _pid, sock, _log = _paths(get_settings())
+    _map, _pid, sock, _log = _paths(_settings(inventory_path))
     reply = send_request(sock, {"op": "status"})
+    if as_json:
+        echo_json(
+            {
+                "devices": reply["devices"],
+                "endpoints": {
+                    n: {"host": h, "port": p} for n, (h, p) in sorted(reply["endpoints"].items())
+                },
+                "faults": dict(sorted((reply.get("faults") or {}).items())),
+            }
+        )
+        return
     click.echo(f"{reply['devices']} devices")
     _print_endpoints(reply["endpoints"])
     faults = reply.get("faults") or {}
@@ -161,7 +206,8 @@ def status() -> None:
 @click.argument("device")
 @click.argument("kind")
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="Fault parameter.")
-def fault(device: str, kind: str, params: tuple[str, ...]) -> None:
+@INVENTORY_OPT
+def fault(device: str, kind: str, params: tuple[str, ...], inventory_path: Path | None) -> None:
     """Inject fault KIND on DEVICE (kinds: link-down, unreachable, reboot, counter-wrap, slow,
     hang, garbage, auth-fail, host-key, lldp-disagree)."""
     from lab.control import send_request
@@ -172,28 +218,30 @@ def fault(device: str, kind: str, params: tuple[str, ...]) -> None:
         if not sep or not key:
             raise click.UsageError(f"--param {item!r}: expected KEY=VALUE")
         parsed[key] = value
-    _map, _pid, sock, _log = _paths(get_settings())
+    _map, _pid, sock, _log = _paths(_settings(inventory_path))
     send_request(sock, {"op": "fault", "device": device, "kind": kind, "params": parsed})
     click.echo(f"{device}: {kind} injected")
 
 
 @lab.command()
 @click.argument("device", required=False)
-def clear(device: str | None) -> None:
+@INVENTORY_OPT
+def clear(device: str | None, inventory_path: Path | None) -> None:
     """Undo the faults on DEVICE (all devices when omitted)."""
     from lab.control import send_request
 
-    _map, _pid, sock, _log = _paths(get_settings())
+    _map, _pid, sock, _log = _paths(_settings(inventory_path))
     send_request(sock, {"op": "clear", "device": device})
     click.echo(f"faults cleared on {device or 'all devices'}")
 
 
 @lab.command()
-def down() -> None:
+@INVENTORY_OPT
+def down(inventory_path: Path | None) -> None:
     """Stop the running lab."""
     from lab.control import send_request
 
-    settings = get_settings()
+    settings = _settings(inventory_path)
     map_path, pid_file, sock, _log = _paths(settings)
     pid = _running_pid(pid_file)
     if pid is None and not sock.exists():
@@ -212,3 +260,6 @@ def down() -> None:
     for leftover in (map_path, pid_file, sock):
         leftover.unlink(missing_ok=True)
     click.echo("lab stopped")
+
+
+lab.add_command(packets)

@@ -70,8 +70,17 @@ class LazyGroup(click.Group):
             click.echo(f"{len(exc.problems)} problem(s) found", err=True)
             sys.exit(1)
         except NetopsError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {one_line(str(exc))}", err=True)
             sys.exit(1)
+
+
+def one_line(message: str) -> str:
+    """An error as one line: a database driver's message keeps its first line, never the SQL
+    statement and parameters SQLAlchemy appends (``[SQL: ...]``, ``[parameters: ...]``)."""
+    head = message.split("\n[SQL:", 1)[0]
+    lines = [ln.strip() for ln in head.splitlines() if ln.strip()]
+    text = " ".join(lines)
+    return text if len(text) <= 400 else text[:397] + "..."
 
 
 @click.group(cls=LazyGroup)
@@ -82,6 +91,9 @@ def cli(verbose: int) -> None:
     intranet run by Diskominfo."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from netops.cli.output import configure
+
+    configure()  # tables fit the terminal, or stay plain for pipes
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -32,6 +32,7 @@ def _inventory_option(f: Any) -> Any:
 
 def _db_option(f: Any) -> Any:
     return click.option(
+        "--database-url",
         "--db",
         "db_url",
         default=None,
@@ -196,6 +197,7 @@ def plan(
     connect: str | None,
 ) -> None:
     """Fiber plan: two edge-disjoint paths for agencies, within a budget, or a new site's route."""
+    from netops.cli.output import progress
     from topology.network import compile_network
     from topology.planner import connect_site, plan_budget, plan_redundancy
     from topology.report import augmentation_text, budget_text, route_plan_text
@@ -217,10 +219,12 @@ def plan(
             raise click.BadParameter(str(exc), param_hint="--connect") from None
         _emit(as_json, asdict(rp), route_plan_text(rp))
     elif budget_idr is not None:
-        bp = plan_budget(net, cands, budget_idr, codes)
+        with progress("planning within the budget", as_json=as_json) as step:
+            bp = plan_budget(net, cands, budget_idr, codes, progress=step)
         _emit(as_json, asdict(bp), budget_text(bp))
     else:
-        ap = plan_redundancy(net, cands, codes)
+        with progress("planning redundancy", as_json=as_json) as step:
+            ap = plan_redundancy(net, cands, codes, progress=step)
         _emit(as_json, asdict(ap), augmentation_text(ap))
 
 

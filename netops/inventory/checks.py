@@ -14,6 +14,7 @@ from netops.inventory.check_capacity import (
     check_subnets,
     check_uplink_capacity,
 )
+from netops.inventory.check_hazards import check_hazards
 from netops.inventory.check_refs import (
     check_duplicates,
     check_links,
@@ -38,4 +39,5 @@ def cross_check(inv: Inventory, name: str, lines: LineMap) -> list[Problem]:
     check_groups(inv, found)
     check_boosts(inv, found)
     check_uplink_capacity(inv, found)
+    check_hazards(inv, found)
     return found.in_document_order()

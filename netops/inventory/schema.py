@@ -85,8 +85,25 @@ class AgencyKind(StrEnum):
     LAINNYA = "lainnya"
 
 
+def _numeric(annotation: object) -> bool:
+    if annotation in (int, float):
+        return True
+    return any(arg in (int, float) for arg in getattr(annotation, "__args__", ()))
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_booleans_as_numbers(cls, data: object) -> object:
+        # pydantic would quietly turn `mgmt_port: true` into 1.
+        if isinstance(data, dict):
+            for name, field in cls.model_fields.items():
+                value = data.get(name)
+                if isinstance(value, bool) and _numeric(field.annotation):
+                    raise ValueError(f"{name}: {value!r} is a boolean, not a number")
+        return data
 
 
 class Credential(_Strict):
@@ -97,8 +114,10 @@ class Credential(_Strict):
     username: Annotated[
         str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._@-]+$")
     ]
-    password_ref: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]*$")]
-    enable_ref: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]*$")] | None = None
+    password_ref: Annotated[str, StringConstraints(max_length=128, pattern=r"^[A-Z][A-Z0-9_]*$")]
+    enable_ref: (
+        Annotated[str, StringConstraints(max_length=128, pattern=r"^[A-Z][A-Z0-9_]*$")] | None
+    ) = None
 
 
 class Boost(_Strict):
@@ -112,12 +131,13 @@ class Boost(_Strict):
 
     @model_validator(mode="after")
     def _ordered(self) -> Boost:
+        # the time zone first: a naive and an aware time cannot even be compared
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("boost start and end need a time zone, e.g. 2026-06-01T00:00:00+08:00")
         if self.end <= self.start:
             raise ValueError(
                 f"boost ends ({self.end.isoformat()}) before it starts ({self.start.isoformat()})"
             )
-        if self.start.tzinfo is None or self.end.tzinfo is None:
-            raise ValueError("boost start and end need a time zone, e.g. 2026-06-01T00:00:00+08:00")
         if self.maximum_down_mbps is None and self.maximum_up_mbps is None:
             raise ValueError("a boost raises maximum_down_mbps, maximum_up_mbps or both")
         return self
@@ -148,7 +168,10 @@ class Quota(_Strict):
 class Contact(_Strict):
     name: Text
     phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ()-]{6,20}$")] | None = None
-    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    email: (
+        Annotated[str, StringConstraints(max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+        | None
+    ) = None
 
 
 class Group(_Strict):
@@ -246,7 +269,8 @@ class Uplink(_Strict):
     up_mbps: Annotated[float, Field(gt=0, le=1_000_000)]
     device: Name
     interface: InterfaceName
-    cost_idr_per_month: Annotated[int, Field(ge=0)] = 0
+    # stored as BIGINT: every value check accepts, every backend stores
+    cost_idr_per_month: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
 
 
 class ShaperMode(StrEnum):

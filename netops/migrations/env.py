@@ -23,7 +23,7 @@ import netops.storage.bandwidth_tables  # noqa: F401
 import netops.storage.models  # noqa: F401
 import netops.storage.telemetry  # noqa: F401
 from netops.storage.base import Base
-from netops.storage.db import make_engine
+from netops.storage.db import lock_writers, make_engine, writer_connection
 
 config = context.config
 target_metadata = Base.metadata
@@ -45,6 +45,9 @@ def _configure_and_run(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=_render_item,
+        # SQLite runs DDL in a transaction (db.py turns pysqlite's own handling off): a kill
+        # midway leaves the database as it was, never tables without an alembic_version.
+        transactional_ddl=True,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -70,9 +73,10 @@ def run_migrations_online() -> None:
     owned = given is None
     engine = given if given is not None else make_engine(_url())
     try:
-        with engine.connect() as connection:
+        with writer_connection(engine.connect()) as connection, connection.begin():
+            # One upgrade at a time: the second waits, then finds the schema at the head.
+            lock_writers(connection)
             _configure_and_run(connection)
-            connection.commit()
     finally:
         if owned:
             engine.dispose()

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,9 +25,15 @@ if TYPE_CHECKING:
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+WRITER_LOCK_KEY = 0x6E6F  # "no": with the schema's hash, the PostgreSQL advisory lock of writers
+_SQLITE_BEGIN = {"": "BEGIN", "IMMEDIATE": "BEGIN IMMEDIATE"}
 
 
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    # pysqlite's own transaction handling commits before DDL and never BEGINs for it: turn it
+    # off and let the "begin" listener emit BEGIN, so migrations are transactional on SQLite
+    # (SQLAlchemy's documented recipe for SQLite transactional DDL).
+    dbapi_connection.isolation_level = None
     # Foreign keys are off by default in SQLite, per connection; WAL lets readers (web UI, CLI)
     # run while the poller writes.
     cursor = dbapi_connection.cursor()
@@ -48,8 +54,8 @@ def make_engine(url: str) -> Engine:
     """
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise StorageError(f"invalid database URL {url!r}: {exc}") from None
+    except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number
+        raise StorageError(f"invalid database URL: {exc}") from None
     kwargs: dict[str, Any] = {}
     is_sqlite = parsed.get_backend_name() == "sqlite"
     if is_sqlite:
@@ -69,7 +75,43 @@ def make_engine(url: str) -> Engine:
         ) from None
     if is_sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    mode = str(conn.get_execution_options().get("sqlite_begin", ""))
+    conn.exec_driver_sql(_SQLITE_BEGIN[mode])
+
+
+def writer_connection(conn: Connection) -> Connection:
+    """``conn`` set up so its next transaction is the database's only writer: on SQLite it
+    starts with ``BEGIN IMMEDIATE`` (others wait up to the busy timeout).  Call
+    :func:`lock_writers` right after the transaction began (PostgreSQL advisory lock)."""
+    if conn.dialect.name == "sqlite":
+        return conn.execution_options(sqlite_begin="IMMEDIATE")
+    return conn
+
+
+def lock_writers(conn: Connection) -> None:
+    """Serialise schema upgrades and inventory syncs until this transaction ends.
+
+    PostgreSQL: a transaction-scoped advisory lock (``pg_advisory_xact_lock``) per schema, so
+    netops databases in other schemas of the server do not wait.  SQLite: the transaction must
+    have been begun by a :func:`writer_connection` (``BEGIN IMMEDIATE``).
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text("SELECT pg_advisory_xact_lock(:key, hashtext(current_schema()))"),
+            {"key": WRITER_LOCK_KEY},
+        )
+
+
+def lock_session_writers(session: Session) -> None:
+    """:func:`lock_writers` for a session; call it before the session's first statement (on
+    SQLite the transaction then begins with ``BEGIN IMMEDIATE``)."""
+    conn = session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    lock_writers(conn)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -124,6 +166,27 @@ def head_revisions() -> set[str]:
     from alembic.script import ScriptDirectory
 
     return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def sqlite_file_missing(url: str) -> bool:
+    """True when ``url`` names an SQLite file that does not exist (read-only commands then
+    report an empty database instead of creating the file)."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return False
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return False
+    return not database.startswith("file:") and not Path(database).expanduser().exists()
+
+
+def known_revisions() -> set[str]:
+    """Every revision shipped with this version of netops."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    return {rev.revision for rev in script.walk_revisions(base="base", head="heads")}
 
 
 def open_database(settings: Settings) -> Engine:

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     DateTime,
     Dialect,
@@ -246,7 +247,7 @@ class Uplink(InventoryRow, Base):
     down_mbps: Mapped[float] = mapped_column(Float)
     up_mbps: Mapped[float] = mapped_column(Float)
     interface_id: Mapped[int] = mapped_column(ForeignKey("interfaces.id"))
-    cost_idr_per_month: Mapped[int] = mapped_column(Integer)
+    cost_idr_per_month: Mapped[int] = mapped_column(BigInteger)
 
     interface: Mapped[Interface] = relationship()
 

@@ -10,7 +10,7 @@ back is restored on the same row.  A sync that changes nothing records no revisi
 from __future__ import annotations
 
 import getpass
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from netops.errors import StorageError
 from netops.inventory.schema import Inventory
 from netops.inventory.schema import Quota as QuotaSpec
+from netops.storage.db import lock_session_writers
 from netops.storage.models import (
     INVENTORY_MODELS,
     Agency,
@@ -391,20 +392,31 @@ def sync_inventory(
     sha256: str,
     applied_by: str | None = None,
     now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> SyncReport:
     """Make the stored inventory match ``inventory`` in the session's current transaction.
 
     Returns what was added (including restored rows), changed and retired, per kind with natural
     keys.  When something changed an :class:`InventoryRevision` is recorded (``source``,
     ``sha256``, counts, ``applied_by`` defaulting to the OS user) and its id is in the report; a
-    no-op sync records nothing.  Flushes, never commits.  Raises :class:`StorageError` if the
-    inventory has duplicate keys or dangling references (validate it first).
+    no-op sync records nothing.  Takes the writers' lock first (call it at the start of the
+    transaction): concurrent syncs run one after the other.  Flushes, never commits.  Raises
+    :class:`StorageError` if the inventory has duplicate keys or dangling references (validate
+    it first).
+    ``progress(done, total)`` is called after the rows are computed and after each kind.
     """
+    # Two syncs at once: the second waits and then compares against the first one's result.
+    lock_session_writers(session)
     at = now or utcnow()
+    steps = len(INVENTORY_MODELS) + 1
     desired = desired_rows(inventory)
+    if progress is not None:
+        progress(1, steps)
     applier = _Applier(session, at)
-    for model in INVENTORY_MODELS:
+    for i, model in enumerate(INVENTORY_MODELS, 2):
         applier.apply(model, desired.get(model, {}))
+        if progress is not None:
+            progress(i, steps)
     report = applier.report
     if not report.empty:
         revision = InventoryRevision(

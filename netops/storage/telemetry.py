@@ -440,7 +440,7 @@ def config_diff(session: Session, device: str, a: int, b: int) -> str:
 
     Raises KeyError naming the missing version.
     """
-    from netops.telemetry.configs import unified_diff
+    from netops.storage.textdiff import unified_diff
 
     found = {
         r.version: r.config

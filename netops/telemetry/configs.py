@@ -8,46 +8,78 @@ so that a backup is only stored when the configuration really changed.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 
+# Shared with the storage layer, which answers config_diff queries: it lives there.
+from netops.storage.textdiff import unified_diff as unified_diff
+
 MASK = "<masked>"
 
-# (pattern, replacement): group 1 is kept, the secret after it is masked.
-_MASKS: tuple[tuple[re.Pattern[str], str], ...] = (
-    # Cisco IOS
-    (
-        re.compile(r"^(\s*enable (?:secret|password)(?: level \d+)?(?: \d)?) \S.*$", re.M),
-        r"\1 " + MASK,
-    ),
-    (
-        re.compile(
+
+def _line(regex: str) -> tuple[re.Pattern[str], str]:
+    """A mask row: the secret-bearing line ``regex``; group 1 is kept, the rest of the line (or
+    group 2's token) is masked."""
+    return re.compile(regex, re.M), r"\1 " + MASK
+
+
+def _token(regex: str) -> tuple[re.Pattern[str], str]:
+    """A mask row masking one token after group 1 (the rest of the line is kept)."""
+    return re.compile(regex, re.M), r"\1 " + MASK
+
+
+# Per platform: the lines that carry secrets (IOS running-config, RouterOS `/export` including
+# `show-sensitive`, Linux configuration files).  Group 1 is kept, the secret after it masked.
+MASKS: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
+    "cisco_ios": (
+        _line(r"^(\s*enable (?:secret|password)(?: level \d+)?(?: \d)?) \S.*$"),
+        _line(
             r"^(\s*username \S+(?: privilege \d+)?(?: algorithm-type \S+)?"
-            r" (?:secret|password)(?: \d)?) \S.*$",
-            re.M,
+            r" (?:secret|password)(?: \d)?) \S.*$"
         ),
-        r"\1 " + MASK,
-    ),
-    (re.compile(r"^(\s*(?:password|secret)(?: \d)?) \S.*$", re.M), r"\1 " + MASK),
-    (re.compile(r"^(\s*snmp-server community) \S+", re.M), r"\1 " + MASK),
-    (
-        re.compile(
-            r"^(\s*(?:key-string|key \d|pre-shared-key(?: \d)?|tacacs-server key|radius-server key)"
-            r"(?: \d)?) \S.*$",
-            re.M,
+        _line(r"^(\s*(?:password|secret)(?: \d)?) \S.*$"),
+        _token(r"^(\s*snmp-server community) \S+"),
+        # SNMPv3: snmp-server user U G v3 auth sha AUTHKEY priv aes 128 PRIVKEY
+        _token(r"^(\s*snmp-server user \S+ \S+ v3(?: encrypted)? auth \S+) \S+"),
+        _token(r"^(\s*snmp-server user .* priv (?:aes \d+|3des|des|\S+)) \S+"),
+        _line(
+            r"^(\s*(?:key-string|key \d|pre-shared-key(?: \d)?|tacacs-server key|radius-server key"
+            r"|server-private \S+ key)(?: \d)?) \S.*$"
         ),
-        r"\1 " + MASK,
+        _token(r"^(\s*crypto isakmp key) \S+"),
+        # OSPF: ip ospf authentication-key [0|7] KEY; (ip ospf|area .. virtual-link ..)
+        # message-digest-key N md5 [0|7] KEY
+        _line(r"^(\s*ip ospf authentication-key(?: [07])?) \S.*$"),
+        _line(r"^(\s*(?:ip ospf |.*virtual-link .*)?message-digest-key \d+ md5(?: [07])?) \S.*$"),
+        _line(r"^(\s*neighbor \S+ password(?: [07])?) \S.*$"),  # BGP
+        _line(r"^(\s*ppp (?:chap|pap sent-username \S+) password(?: [07])?) \S.*$"),
+        _line(r"^(\s*ppp chap password(?: [07])?) \S.*$"),
+        _line(r"^(\s*wpa-psk (?:ascii|hex)(?: [07])?) \S.*$"),
+        _line(r"^(\s*ntp authentication-key \d+ md5) \S.*$"),
+        _line(r"^(\s*(?:isis|authentication-key|ip authentication key-string)) \S.*$"),
     ),
-    (re.compile(r"^(\s*crypto isakmp key) \S+", re.M), r"\1 " + MASK),
-    # MikroTik RouterOS export: key="value" or key=value
-    (
-        re.compile(
-            r'\b((?:password|secret|authentication-key|wpa-pre-shared-key|wpa2-pre-shared-key|passphrase|pre-shared-key|private-key|community|auth-password|encryption-password)=)("(?:[^"\\]|\\.)*"|\S+)'
+    "mikrotik_routeros": (
+        (
+            re.compile(
+                r"\b((?:password|secret|auth-key|authentication-key|tcp-md5-key|wpa-pre-shared-key"
+                r"|wpa2-pre-shared-key|passphrase|pre-shared-key|private-key|preshared-key"
+                r"|community|auth-password|authentication-password|encryption-password"
+                r"|radius-secret|(?<!public-)key)=)(\\?\n\s*)?(\"(?:[^\"\\]|\\.)*\"|\S+)"
+            ),
+            r"\1" + MASK,
         ),
-        r"\1" + MASK,
     ),
-)
+    "linux": (
+        _line(r"^(\s*wpa-psk)\s+\S.*$"),
+        (re.compile(r"^(\s*(?:psk|password|private_key_passwd)=)\S.*$", re.M), r"\1" + MASK),
+        (re.compile(r"^(\s*(?:PresharedKey|PrivateKey)\s*=)\s*\S.*$", re.M), r"\1 " + MASK),
+        _token(r"^(\s*(?:rocommunity6?|rwcommunity6?|com2sec \S+ \S+))\s+\S+"),
+        _line(r"^(\s*createUser \S+ (?:MD5|SHA\S*)) .*$"),
+    ),
+}
+
+# RouterOS sections whose `name=` is itself the secret (an SNMP community is its name)
+_ROUTEROS_NAME_IS_SECRET = re.compile(r"^(/snmp community\b.*?)(?=^/|\Z)", re.M | re.S)
 
 _VOLATILE: tuple[re.Pattern[str], ...] = (
     re.compile(r"^# .* by RouterOS .*$", re.M),
@@ -61,10 +93,17 @@ _VOLATILE: tuple[re.Pattern[str], ...] = (
 )
 
 
-def mask_secrets(text: str) -> str:
-    """Replace every secret in an IOS running-config or RouterOS export with ``<masked>``."""
-    for pattern, repl in _MASKS:
-        text = pattern.sub(repl, text)
+def mask_secrets(text: str, platform: str | None = None) -> str:
+    """Replace every secret of a ``platform`` config (a key of :data:`MASKS`; default: every
+    platform's rows) with ``<masked>``."""
+    tables = [MASKS[platform]] if platform in MASKS else list(MASKS.values())
+    if platform in (None, "mikrotik_routeros"):
+        text = _ROUTEROS_NAME_IS_SECRET.sub(
+            lambda m: re.sub(r'\bname=("(?:[^"\\]|\\.)*"|\S+)', "name=" + MASK, m.group(1)), text
+        )
+    for table in tables:
+        for pattern, repl in table:
+            text = pattern.sub(repl, text)
     return text
 
 
@@ -84,15 +123,3 @@ def normalize(text: str) -> str:
 def config_hash(normalized: str) -> str:
     """sha256 hex of a normalized config: equal hashes mean no change."""
     return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
-
-
-def unified_diff(old: str, new: str, old_label: str, new_label: str) -> str:
-    """A unified diff (``diff -u`` style) from ``old`` to ``new``; empty when equal."""
-    return "".join(
-        difflib.unified_diff(
-            old.splitlines(keepends=True),
-            new.splitlines(keepends=True),
-            fromfile=old_label,
-            tofile=new_label,
-        )
-    )

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from collectors.base import InterfaceCounters, QueueStats
 from netops.storage.telemetry import to_signed64
 from netops.telemetry.rates import CounterSample, RateStatus, compute_rate
+from netops.telemetry.records import InterfaceCounters, QueueStats
 
 StateKey = tuple[str, str]
 DEFAULT_SPEED_MBPS = 1000.0

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from collectors.connect import check_endpoint, open_session
-from netops.endpoints import Endpoint
-from netops.errors import DeviceUnreachable
+from netops.endpoints import Endpoint, require_loopback, resolve_endpoint
+from netops.errors import DeviceUnreachable, LabError
 from netops.inventory.loader import load_inventory
 from netops.secrets import SecretStore
 from netops.settings import Settings
@@ -62,9 +62,33 @@ def test_loopback_addresses_are_accepted_and_localhost_needs_no_dns(settings: Se
     assert check_endpoint("d", Endpoint("localhost", 22), settings) == "127.0.0.1"
 
 
-def test_without_loopback_only_the_endpoint_is_passed_through(tmp_path: Path) -> None:
-    s = Settings(data_dir=tmp_path, loopback_only=False)
-    assert check_endpoint("d", Endpoint("10.255.0.1", 22), s) == "10.255.0.1"
+def test_management_address_is_refused_by_default_and_passed_only_in_real_network_mode(
+    tmp_path: Path,
+) -> None:
+    default = Settings(data_dir=tmp_path)
+    with pytest.raises(DeviceUnreachable, match=r"refusing to connect to 10\.255\.0\.1:22"):
+        check_endpoint("d", Endpoint("10.255.0.1", 22), default)
+    chosen = Settings(data_dir=tmp_path, real_network=True)
+    assert check_endpoint("d", Endpoint("10.255.0.1", 22), chosen) == "10.255.0.1"
+    guarded = Settings(data_dir=tmp_path, real_network=True, loopback_only=True)
+    with pytest.raises(DeviceUnreachable, match="loopback_only"):
+        check_endpoint("d", Endpoint("10.255.0.1", 22), guarded)
+
+
+def test_device_missing_from_the_lab_map_is_refused_not_sent_to_its_management_address() -> None:
+    device, _cred = _core1()
+    with pytest.raises(DeviceUnreachable, match="core1: not in the lab connection map"):
+        resolve_endpoint(device, {"dist1": Endpoint("127.0.0.1", 40001)})
+    assert resolve_endpoint(device, {"core1": Endpoint("127.0.0.1", 40001)}).port == 40001
+    # no map at all is real-network mode: the inventory's address (check_endpoint then decides)
+    assert resolve_endpoint(device, None).host == str(device.mgmt_address)
+
+
+@pytest.mark.parametrize("host", ["10.0.0.1", "127.0.0.1.example.org", "127.1", "localhost", "::1"])
+def test_lab_host_accepts_only_literal_ipv4_loopback(host: str) -> None:
+    with pytest.raises(LabError, match="loopback only"):
+        require_loopback(host)
+    assert require_loopback(" 127.0.0.9 ") == "127.0.0.9"
 
 
 def _free_port() -> int:

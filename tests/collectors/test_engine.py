@@ -26,6 +26,7 @@ from collectors.base import (
 from collectors.breaker import CircuitBreaker
 from collectors.engine import Poller
 from collectors.registry import DriverRegistry
+from netops.endpoints import Endpoint
 from netops.errors import AuthenticationFailed, CommandTimeout
 from netops.inventory.loader import load_inventory
 from netops.secrets import SecretStore
@@ -119,7 +120,7 @@ def make_poller(
         inv,
         settings,
         SecretStore({}, {}),
-        {},
+        {d.hostname: Endpoint("127.0.0.1", 22) for d in inv.devices},
         registry=reg,
         connect=connect,
         backoff_s=0.01,

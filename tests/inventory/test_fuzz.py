@@ -1,11 +1,15 @@
 """Property-based tests: mutated inventories (deleted keys, changed types, swapped references,
-hostile strings, deep nesting, garbage YAML) only ever produce InventoryError from the loader, and
-a ``netops inventory sync`` with an invalid one leaves the database exactly as it was."""
+hostile strings, deep nesting, garbage YAML, naive and aware datetimes, huge integers, values at
+each column's limit, YAML 1.1 booleans and sexagesimals in numeric fields, alias chains) only ever
+produce InventoryError from the loader; ``inventory check`` and ``inventory sync`` agree on every
+backend, and a sync of an invalid one leaves the database exactly as it was."""
 
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
+from datetime import UTC, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +67,20 @@ def _nested(depth: int) -> Any:
     return value
 
 
+# at, and one past, each column's limit (names 63, interfaces 64, text 200, refs 128, int4, int8)
+AT_LIMITS = ["n" * 63, "n" * 64, "i" * 65, "t" * 200, "t" * 201, "R" * 128, "R" * 129]
+AT_LIMITS += [2**31 - 1, 2**31, 2**63 - 1, 2**63, -(2**63) - 1]
+# YAML 1.1 spellings that PyYAML's default resolver turns into booleans and sexagesimal numbers
+YAML11 = ["yes", "no", "on", "off", "y", "n", "22:22", "1:30:00", "190:20:30.15", "0b101", "0o17"]
+YAML11_MARK = re.compile(r"'?@@Y11:([^@]*)@@'?")
+
 hostile_values = st.one_of(
+    st.sampled_from(AT_LIMITS),
+    st.datetimes(),
+    st.datetimes(timezones=st.sampled_from([UTC, timezone(timedelta(hours=8))])),
+    st.dates(),
+    st.integers(min_value=2**70, max_value=2**200) | st.integers(max_value=-(2**70)),
+    st.sampled_from(YAML11).map(lambda t: f"@@Y11:{t}@@"),
     st.sampled_from(HOSTILE_STRINGS),
     st.text(max_size=80),
     st.integers(min_value=-(2**70), max_value=2**70),
@@ -100,8 +117,14 @@ def _mutate(doc: Any, draw: st.DrawFn) -> Any:
     path = draw(st.sampled_from(paths))
     parent = _get(doc, path[:-1])
     last = path[-1]
-    op = draw(st.sampled_from(["delete", "replace", "swap", "duplicate", "rename"]))
-    if op == "delete":
+    op = draw(st.sampled_from(["delete", "replace", "swap", "duplicate", "rename", "yaml11"]))
+    if op == "yaml11":
+        # aim at a numeric field: where quiet coercion would turn the token into a number
+        numeric = [p for p in paths if isinstance(_get(doc, p), int | float)]
+        if numeric:
+            target = draw(st.sampled_from(numeric))
+            _get(doc, target[:-1])[target[-1]] = f"@@Y11:{draw(st.sampled_from(YAML11))}@@"
+    elif op == "delete":
         del parent[last]
     elif op == "replace":
         parent[last] = draw(hostile_values)
@@ -136,7 +159,20 @@ def mutated_documents(draw: st.DrawFn) -> str:
     doc = copy.deepcopy(MINI_DOC)
     for _ in range(draw(st.integers(1, 3))):
         doc = _mutate(doc, draw)
-    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+    text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+    text = YAML11_MARK.sub(lambda m: m.group(1), text)  # the raw token, unquoted
+    if draw(st.integers(0, 5)) == 0:
+        text = _alias_chain(text, draw(st.integers(2, 12)), draw(st.integers(2, 12)))
+    return text
+
+
+def _alias_chain(text: str, levels: int, width: int) -> str:
+    """``text`` with a chain of ``levels`` anchors, each a list of ``width`` aliases of the last,
+    under an unknown top-level key: refused, as unknown key or as too many expanded nodes."""
+    lines = ["zz0: &zz0 [lol]"]
+    for i in range(1, levels):
+        lines.append(f"zz{i}: &zz{i} [" + ", ".join([f"*zz{i - 1}"] * width) + "]")
+    return text + "\n".join(lines) + "\n"
 
 
 def _assert_clean(exc: InventoryError, name: str) -> None:
@@ -163,9 +199,13 @@ def test_loader_only_ever_raises_inventory_error(text: str) -> None:
 @given(st.text(max_size=300))
 def test_loader_survives_arbitrary_text(text: str) -> None:
     try:
-        load_inventory_text(text, "inventory.yaml")
+        loaded = load_inventory_text(text, "inventory.yaml")
     except InventoryError as exc:
         _assert_clean(exc, "inventory.yaml")
+    else:
+        # accepted: then it is a whole inventory, valid again when written back out
+        again = loaded.inventory.model_validate(loaded.inventory.model_dump())
+        assert again == loaded.inventory and again.region
 
 
 @pytest.mark.parametrize(
@@ -174,10 +214,11 @@ def test_loader_survives_arbitrary_text(text: str) -> None:
         "[" * 100_000,
         "a: " + "{b: " * 20_000 + "1" + "}" * 20_000,
         "- " * 30_000 + "x",
-        # Billion laughs: aliases expand to a huge structure if followed naively.
-        "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
-        "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n",
+        # Billion laughs: 10 levels of 10 aliases, 10^10 nodes if followed naively.
+        "a0: &a0 ["
+        + ", ".join(["x"] * 10)
+        + "]\n"
+        + "".join(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]\n" for i in range(1, 10)),
     ],
     ids=["deep-flow-list", "deep-flow-mapping", "deep-block-list", "billion-laughs"],
 )
@@ -203,7 +244,7 @@ def _dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(text=mutated_documents())
-def test_sync_of_a_mutated_inventory_changes_nothing_unless_it_is_valid(
+def test_check_and_sync_agree_and_an_invalid_sync_changes_nothing(
     db_url: str, tmp_path: Path, text: str
 ) -> None:
     # One database for all examples: each example compares against the state before it.
@@ -218,7 +259,10 @@ def test_sync_of_a_mutated_inventory_changes_nothing_unless_it_is_valid(
             assert sync().exit_code == 0
         before = _dump(engine)
         path.write_text(text, encoding="utf-8")
+        check = CliRunner().invoke(cli, ["inventory", "check", "-i", str(path)])
         result = sync()
+        # what check accepts, sync stores, on this backend; what it refuses, sync refuses
+        assert check.exit_code == result.exit_code, check.output + result.output
         assert result.exception is None or isinstance(result.exception, SystemExit), result.output
         assert "Traceback" not in result.output
         assert result.exit_code in (0, 1), result.output

@@ -88,3 +88,41 @@ def test_lab_up_with_a_missing_secret_names_device_and_reference(
     assert started.returncode == 1
     assert "device core1" in started.stderr and "NETOPS_LAB_PASSWORD" in started.stderr
     assert "Traceback" not in started.stderr
+
+
+def test_lab_down_up_then_poll_once_still_works_with_the_same_host_keys(
+    tmp_path: Path, lab_password: str
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    inventory = site / "inventory.yaml"
+    inventory.write_text(MINI.read_text())
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NETOPS_")}
+    env.update(NETOPS_LAB_PASSWORD=lab_password, NETOPS_DEVICE_TIMEOUT_S="5")
+
+    def poll() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "netops.cli.main", "poll", "once", "--what", "facts",
+             "-i", str(inventory)],
+            env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+
+    keys_seen = []
+    try:
+        for _round in range(2):
+            started = _netops({**env}, "up", "-i", str(inventory))
+            assert started.returncode == 0, started.stderr
+            polled = poll()
+            assert polled.returncode == 0, polled.stdout + polled.stderr
+            assert "4 ok, 0 failed" in polled.stdout
+            keys_seen.append((site / ".netops" / "known_hosts").read_text())
+            stopped = _netops({**env}, "down", "-i", str(inventory))
+            assert stopped.returncode == 0, stopped.stderr
+    finally:
+        _netops({**env}, "down", "-i", str(inventory))
+    assert keys_seen[0] == keys_seen[1]
+    kept = sorted(p.name for p in (site / ".netops" / "lab-host-keys").iterdir())
+    assert kept == ["core1.key", "dist1.key", "ptp-utara.key", "rsud-gw.key"]
+    assert all(
+        (site / ".netops" / "lab-host-keys" / k).stat().st_mode & 0o077 == 0 for k in kept
+    )

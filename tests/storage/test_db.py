@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
 from netops.errors import StorageError
@@ -104,8 +104,10 @@ def test_naive_datetime_is_refused(session: Session) -> None:
             applied_at=datetime(2026, 6, 1), source="x", sha256="0" * 64, applied_by="t"
         )
     )
-    with pytest.raises(Exception, match="naive datetime"):
+    # SQLAlchemy wraps the type's ValueError while binding the parameter
+    with pytest.raises(StatementError, match="naive datetime") as info:
         session.flush()
+    assert isinstance(info.value.orig, ValueError)
 
 
 def test_natural_key_is_unique(session: Session) -> None:

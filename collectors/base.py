@@ -48,6 +48,8 @@ class Collector(ABC):
     """
 
     platform: str = ""
+    deadline_s: float | None = None
+    """A ``time.monotonic()`` instant no read may wait past (set by the engine per cycle)."""
 
     @abstractmethod
     def get_facts(self) -> Facts:

@@ -11,6 +11,12 @@
 - ``auth-fail``: every password is refused.
 - ``host-key``: the device presents a new SSH host key.
 - ``lldp-disagree`` (interface, system_name): LLDP reports a neighbour the inventory lacks.
+- ``limited`` (refuse, allow): a device that supports only part of the commands.  ``refuse`` is
+  a ``|``-separated list of command prefixes answered with the platform's refusal (IOS
+  ``% Invalid input detected at '^' marker.``, RouterOS ``bad command name ...``, Linux
+  ``bash: x: command not found``); with ``allow``, every data command (IOS ``show ...``, RouterOS
+  ``/...``, Linux tools) that does not start with one of its prefixes is refused too.  Session
+  set-up (``terminal length 0``, ``enable``) is never refused.
 
 ``interface`` omitted means every interface (``link-down`` needs one).  Clearing a device's faults
 undoes them all (the original host key comes back; a rebooted device stays rebooted).
@@ -21,6 +27,7 @@ Python: ``lab.fault("dist1", "link-down", interface="GigabitEthernet1/0/1")``; C
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -40,6 +47,7 @@ class FaultKind(StrEnum):
     AUTH_FAIL = "auth-fail"
     HOST_KEY = "host-key"
     LLDP_DISAGREE = "lldp-disagree"
+    LIMITED = "limited"
 
 
 PARAMS: dict[FaultKind, dict[str, type]] = {
@@ -53,6 +61,7 @@ PARAMS: dict[FaultKind, dict[str, type]] = {
     FaultKind.AUTH_FAIL: {},
     FaultKind.HOST_KEY: {},
     FaultKind.LLDP_DISAGREE: {"interface": str, "system_name": str},
+    FaultKind.LIMITED: {"refuse": str, "allow": str},
 }
 
 
@@ -67,6 +76,8 @@ class ServerFaults:
     hang_after: int | None = None
     garbage: bool = False
     host_key_changed: bool = False
+    refuse: tuple[str, ...] | None = None
+    allow: tuple[str, ...] | None = None
 
     def any(self) -> bool:
         return (
@@ -77,6 +88,8 @@ class ServerFaults:
             or self.hang_after is not None
             or self.garbage
             or self.host_key_changed
+            or self.refuse is not None
+            or self.allow is not None
         )
 
 
@@ -209,3 +222,40 @@ def apply_server_fault(faults: ServerFaults, kind: FaultKind, params: dict[str, 
         faults.garbage = True
     elif kind is FaultKind.HOST_KEY:
         faults.host_key_changed = True
+    elif kind is FaultKind.LIMITED:
+        faults.refuse = _prefixes(params.get("refuse", ""))
+        faults.allow = _prefixes(params["allow"]) if "allow" in params else None
+
+
+def _prefixes(text: str) -> tuple[str, ...]:
+    return tuple(" ".join(p.split()) for p in str(text).split("|") if p.strip())
+
+
+# What the collectors send as data commands, per platform (session set-up is never refused).
+_DATA_COMMAND = {
+    "cisco_ios": re.compile(r"^(show|sh)\s"),
+    "mikrotik_routeros": re.compile(r"^/"),
+    "linux": re.compile(r"^(ip|cat|hostname|uname|lldpcli|lldpctl|tc|sudo|ss|ping)(\s|$)"),
+}
+
+
+def refusal(faults: ServerFaults, platform: str, line: str, prompt: str = "") -> str | None:
+    """The platform's refusal of ``line`` when a ``limited`` fault refuses it, else None."""
+    if faults.refuse is None and faults.allow is None:
+        return None
+    cmd = " ".join(line.split())
+    if not cmd:
+        return None
+    refused = any(cmd.startswith(p) for p in faults.refuse or ())
+    data = _DATA_COMMAND.get(platform)
+    if faults.allow is not None and data is not None and data.match(cmd):
+        refused = refused or not any(cmd.startswith(p) for p in faults.allow)
+    if not refused:
+        return None
+    first = cmd.split()[0]
+    if platform == "cisco_ios":
+        return " " * len(prompt) + "^\n% Invalid input detected at '^' marker.\n\n"
+    if platform == "mikrotik_routeros":
+        word = cmd.strip("/").split("/")[0].split()[0] if cmd.strip("/") else first
+        return f"bad command name {word} (line 1 column 2)\n"
+    return f"bash: {first}: command not found\n"

@@ -25,7 +25,7 @@ from typing import Any
 
 import asyncssh
 
-from lab.faults import ServerFaults
+from lab.faults import ServerFaults, refusal
 from lab.personalities import personality_for
 from lab.personality import Personality, SessionContext
 from lab.state import DeviceState
@@ -271,8 +271,9 @@ class LabServer:
         """Run one line and write its output; False when the session must end (hang fault)."""
         faults = rt.faults
         is_command = bool(line.strip())
+        refused = refusal(faults, rt.state.platform, line, rt.personality.prompt(session))
         try:
-            output = rt.personality.handle(line, session)
+            output = refused if refused is not None else rt.personality.handle(line, session)
         except Exception:  # a personality bug must not kill the server: answer like a device
             log.exception("lab %s: personality failed on %r", rt.hostname, line)
             output = "% Internal error\n"

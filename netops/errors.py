@@ -80,6 +80,18 @@ class ParseError(CollectorError):
     """The device answered, but the output did not have the expected shape."""
 
 
+class CommandRefused(ParseError):
+    """The device refused a command (``% Invalid input``, ``bad command name``, ``command not
+    found``) or answered it with nothing: a refusal is never data.  ``command`` is what was sent,
+    ``words`` what the device said (``""`` for an empty answer)."""
+
+    def __init__(self, device: str, command: str, words: str) -> None:
+        self.command = command
+        self.words = words
+        said = f"answered {words!r}" if words else "answered nothing"
+        super().__init__(device, f"{command!r} refused: the device {said}")
+
+
 class LabError(NetopsError):
     """The device lab could not start, stop or inject a fault."""
 

@@ -90,6 +90,8 @@ class Settings(BaseSettings):
 
     web_login_limit: str = "10 per minute"
     """Flask-Limiter rate limit on login attempts per client address."""
+    device_deadline_s: float = 45.0
+    """One overall deadline per device per poll cycle, connection and retries included."""
 
     @model_validator(mode="after")
     def _data_dir_beside_inventory(self) -> Settings:

@@ -43,7 +43,7 @@ class LinuxCollector(SessionCollector):
         parts = [f"# {p.CMD_ADDR}\n{self._run(p.CMD_ADDR)}"]
         for dev in self.interfaces:
             for cmd in (p.cmd_tc_qdisc(dev), f"tc class show dev {dev}", p.cmd_tc_filter(dev)):
-                parts.append(f"# {cmd}\n{self._run(cmd)}")
+                parts.append(f"# {cmd}\n{self._run(cmd, may_be_empty=True)}")
         text = "\n".join(parts)
         if "inet" not in text and "link/" not in text:
             raise ParseError(self.device, "'ip addr' printed no interface: empty or truncated")
@@ -52,10 +52,12 @@ class LinuxCollector(SessionCollector):
     def get_queues(self) -> list[QueueStats]:
         out: list[QueueStats] = []
         for dev in self.interfaces:
-            text = self._run(p.cmd_tc_class(dev))
+            text = self._run(p.cmd_tc_class(dev), may_be_empty=True)
             classes = p.parse_tc_classes(self.device, dev, text)
             if not classes:
                 continue
-            filters = p.parse_tc_filters(self.device, dev, self._run(p.cmd_tc_filter(dev)))
+            filters = p.parse_tc_filters(
+                self.device, dev, self._run(p.cmd_tc_filter(dev), may_be_empty=True)
+            )
             out.extend(p.tc_queues(dev, classes, filters))
         return out

@@ -17,6 +17,8 @@ from collectors.base import (
 from collectors.drivers.session import SessionCollector
 from collectors.parsers import routeros as p
 from collectors.parsers import routeros_tree as tree
+from collectors.refusals import check_output
+from netops.errors import ParseError
 
 _NO_STATS_DETAIL = re.compile(r"^(bad command name|expected end of command|syntax error)", re.M)
 TREE_NAME_PREFIX = "tree:"
@@ -41,14 +43,27 @@ class RouterOSCollector(SessionCollector):
         """``print stats-detail`` (``key=value`` items); a RouterOS that does not know that
         option answers with a syntax error, and from then on the ``print stats`` table is read."""
         if not self._table_counters:
-            text = self._run(p.CMD_COUNTERS)
+            text = self._run_raw(p.CMD_COUNTERS)
             if not _NO_STATS_DETAIL.search(text):
+                check_output(self.device, self.platform, p.CMD_COUNTERS, text)
                 return p.parse_counters_detail(self.device, text)
             self._table_counters = True
         return self._parse(p.parse_counters_table, p.CMD_COUNTERS_TABLE)
 
     def get_neighbors(self) -> list[Neighbor]:
-        return self._parse(p.parse_neighbors, p.CMD_NEIGHBORS)
+        """RouterOS prints nothing for an empty neighbour table, so an empty answer is taken
+        as "no neighbours" only when ``print count-only`` then says ``0``."""
+        text = self._run(p.CMD_NEIGHBORS, may_be_empty=True)
+        if text.strip():
+            return p.parse_neighbors(self.device, text)
+        count = self._run(p.CMD_NEIGHBOR_COUNT).strip()
+        if count != "0":
+            raise ParseError(
+                self.device,
+                f"{p.CMD_NEIGHBORS!r} printed nothing and {p.CMD_NEIGHBOR_COUNT!r} answered "
+                f"{count[:80]!r}, not 0: no neighbour list stored",
+            )
+        return []
 
     def get_config(self) -> ConfigText:
         return ConfigText(self._parse(p.parse_export, p.CMD_EXPORT))
@@ -60,12 +75,19 @@ class RouterOSCollector(SessionCollector):
         only when ``print stats`` lists a tree queue, so a router without one costs one
         command more.  A tree queue named like a simple queue is stored as ``tree:<name>``
         (the two would otherwise share one counter history)."""
-        simple = self._parse(p.parse_queues, p.CMD_QUEUES, p.CMD_QUEUE_STATS)
-        stats = self._run(tree.CMD_TREE_STATS)
+        simple = p.parse_queues(
+            self.device,
+            self._run(p.CMD_QUEUES, may_be_empty=True),
+            self._run(p.CMD_QUEUE_STATS, may_be_empty=True),
+        )
+        stats = self._run(tree.CMD_TREE_STATS, may_be_empty=True)
         if not tree.has_items(self.device, stats):
             return simple
         found = tree.parse_tree_queues(
-            self.device, self._run(tree.CMD_TREE), stats, self._run(tree.CMD_MANGLE)
+            self.device,
+            self._run(tree.CMD_TREE, may_be_empty=True),
+            stats,
+            self._run(tree.CMD_MANGLE, may_be_empty=True),
         )
         taken = {q.name for q in simple}
         return simple + [

@@ -9,6 +9,7 @@ same ``*_from_napalm`` converters, so golden-file tests cover what production ru
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -23,13 +24,16 @@ T = TypeVar("T")
 class ReplayDevice:
     """A stand-in for a netmiko connection that replays recorded command outputs."""
 
-    def __init__(self, outputs: Mapping[str, str]) -> None:
+    def __init__(self, outputs: Mapping[str, str], device: str = "replay") -> None:
         self.outputs = dict(outputs)
+        self.device = device
         self.asked: list[str] = []
 
     def send_command(self, command: str, **_: Any) -> str:
+        from collectors.refusals import check_output
+
         self.asked.append(command)
-        return self.outputs.get(command, INVALID)
+        return check_output(self.device, "cisco_ios", command, self.outputs.get(command, INVALID))
 
     def is_alive(self) -> bool:
         return True
@@ -63,16 +67,54 @@ def _require(device: str, what: str, text: str, marker: str) -> None:
         raise ParseError(device, f"{what}: output lacks {marker!r} (empty, refused or truncated)")
 
 
+UNKNOWN = "Unknown"
+"""What napalm's ios get_facts leaves in a field it could not read (uptime: -1)."""
+
+_NO_LLDP_NEIGHBOURS = re.compile(r"^Total entries displayed: 0\s*$", re.M)
+
+
+def check_no_neighbors(device: str, outputs: Mapping[str, str]) -> None:
+    """An empty neighbour list is a fact only when the device said so in the form IOS uses
+    (``Total entries displayed: 0``); :class:`ParseError` naming the command otherwise."""
+    for command in ("show lldp neighbors detail", "show lldp neighbors"):
+        text = outputs.get(command)
+        if text is not None and _NO_LLDP_NEIGHBOURS.search(text):
+            return
+    said = " | ".join(
+        f"{c!r}: {t.strip()[:80]!r}" for c, t in outputs.items() if c.startswith("show lldp")
+    )
+    raise ParseError(
+        device,
+        "napalm ios get_lldp_neighbors_detail: no neighbour parsed and the device did not say "
+        f"'Total entries displayed: 0' ({said or 'no LLDP command answered'})",
+    )
+
+
 def facts_from_napalm(device: str, facts: Mapping[str, Any]) -> Facts:
-    if not facts.get("hostname") or not facts.get("os_version"):
-        raise ParseError(device, "napalm ios get_facts: no hostname or version in 'show version'")
+    unread = [
+        key
+        for key in ("hostname", "model", "os_version")
+        if not facts.get(key) or str(facts[key]) == UNKNOWN
+    ]
+    uptime = facts.get("uptime", -1)
+    if not isinstance(uptime, (int, float)) or uptime < 0:
+        unread.append("uptime")
+    if unread:
+        raise ParseError(
+            device,
+            f"napalm ios get_facts: 'show version' did not give {', '.join(unread)} "
+            "(napalm reports them as 'Unknown'/-1; not stored)",
+        )
     return Facts(
         hostname=str(facts["hostname"]),
         vendor=str(facts.get("vendor", "Cisco")),
         model=str(facts.get("model", "")),
         os_version=str(facts["os_version"]),
-        serial_number=str(facts.get("serial_number", "")),
-        uptime_s=float(facts.get("uptime", -1)),
+        # a serial napalm could not read is stored as unknown (""), never as the word "Unknown"
+        serial_number=""
+        if str(facts.get("serial_number", "")) == UNKNOWN
+        else str(facts.get("serial_number", "")),
+        uptime_s=float(uptime),
         interface_names=tuple(facts.get("interface_list", ())),
     )
 
@@ -161,33 +203,36 @@ def get_config(device: str, driver: Any) -> ConfigText:
     return ConfigText(running=text)
 
 
-def _replay(outputs: Mapping[str, str]) -> Any:
-    return napalm_driver(ReplayDevice(outputs))
+def _replay(outputs: Mapping[str, str], device: str) -> Any:
+    return napalm_driver(ReplayDevice(outputs, device))
 
 
 def parse_facts(device: str, outputs: Mapping[str, str]) -> Facts:
     """From ``show version``, ``show hosts`` and ``show ip interface brief``."""
     _require(device, "show version", outputs.get("show version", ""), "uptime is")
-    return get_facts(device, _replay(outputs))
+    return get_facts(device, _replay(outputs, device))
 
 
 def parse_interfaces(device: str, outputs: Mapping[str, str]) -> list[InterfaceInfo]:
     """From ``show interfaces``."""
     _require(device, "show interfaces", outputs.get("show interfaces", ""), "line protocol is")
-    return get_interfaces(device, _replay(outputs))
+    return get_interfaces(device, _replay(outputs, device))
 
 
 def parse_counters(device: str, outputs: Mapping[str, str]) -> list[InterfaceCounters]:
     """From ``show interfaces`` and ``show interface summary``."""
     _require(device, "show interfaces", outputs.get("show interfaces", ""), "packets input")
-    return get_counters(device, _replay(outputs))
+    return get_counters(device, _replay(outputs, device))
 
 
 def parse_neighbors(device: str, outputs: Mapping[str, str]) -> list[Neighbor]:
     """From ``show lldp neighbors detail`` (and ``show lldp neighbors`` on older IOS)."""
-    return get_neighbors(device, _replay(outputs))
+    found = get_neighbors(device, _replay(outputs, device))
+    if not found:
+        check_no_neighbors(device, outputs)
+    return found
 
 
 def parse_config(device: str, outputs: Mapping[str, str]) -> ConfigText:
     """From ``show running-config``."""
-    return get_config(device, _replay(outputs))
+    return get_config(device, _replay(outputs, device))

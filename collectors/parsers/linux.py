@@ -157,7 +157,10 @@ def _lldp_value(node: Any, *path: str) -> str:
 def parse_lldp(device: str, text: str) -> list[Neighbor]:
     """``lldpcli -f json show neighbors``: both its ``json`` and ``json0`` shapes."""
     data = _json(device, CMD_LLDP, text)
-    lldp = data.get("lldp", {}) if isinstance(data, dict) else {}
+    if not isinstance(data, dict) or "lldp" not in data:
+        # lldpd always prints {"lldp": ...}, an empty one when it sees no neighbour
+        raise ParseError(device, f"{CMD_LLDP!r}: no 'lldp' object: not a neighbour list")
+    lldp = data["lldp"]
     if isinstance(lldp, list):
         lldp = lldp[0] if lldp else {}
     ifaces = lldp.get("interface", []) if isinstance(lldp, dict) else []

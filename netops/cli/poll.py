@@ -4,14 +4,20 @@ Two explicit modes.  Lab mode (the default): every device is reached through the
 map (``--lab-map``, else ``lab-map.json`` in the inventory's data directory), on loopback only; no
 map is an error, and a device the map does not name is refused.  Real-network mode
 (``--real-network`` or ``NETOPS_REAL_NETWORK=1``): the inventory's management addresses.
-``poll once`` prints a per-device table and exits 1 when any device failed, 2 on a usage error
-(missing inventory).
+``poll once`` prints a per-device table and exits 1 when any device failed or only partly
+answered (``partial``), 2 on a usage error (missing inventory).
+
+Each device's results are stored as soon as it finishes; SIGTERM (or Ctrl-C) stops either command
+within a few seconds: sessions still open are closed under their jobs, a device not yet written is
+dropped whole, and the process exits 143 (130 for Ctrl-C).
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -79,16 +85,23 @@ def _setup(
     return settings, poller, engine
 
 
+def _result(r: Any) -> str:
+    if r.status == "partial":
+        return f"partial ({r.error_kind})"
+    return "ok" if r.ok else r.error_kind or "failed"
+
+
 def _detail(r: Any) -> str:
-    return r.error or ", ".join(
-        f"{k}:{len(v)}" if isinstance(v, list) else k for k, v in r.data.items()
-    )
+    read = ", ".join(f"{k}:{len(v)}" if isinstance(v, list) else k for k, v in r.data.items())
+    if r.status == "partial":
+        return f"{read} ok; " + "; ".join(r.getter_errors.values())
+    return r.error or read
 
 
 def report_table(report: Any) -> str:
     """A per-device table of a cycle report: device, result, duration, detail."""
     rows = [
-        [r.device, "ok" if r.ok else r.error_kind or "failed", f"{r.duration_s:.2f}s", _detail(r)]
+        [r.device, _result(r), f"{r.duration_s:.2f}s", _detail(r)]
         for r in sorted(report.results, key=lambda r: r.device)
     ]
     return "\n".join(render_table(["DEVICE", "RESULT", "TIME", "DETAIL"], rows))
@@ -106,6 +119,8 @@ def report_json(report: Any) -> dict[str, Any]:
             {
                 "device": r.device,
                 "ok": r.ok,
+                "status": r.status,
+                "getter_errors": r.getter_errors,
                 "error_kind": r.error_kind,
                 "error": r.error,
                 "duration_s": r.duration_s,
@@ -146,6 +161,7 @@ def once(
 ) -> None:
     """Poll every device once, store the results and print a summary."""
     _, poller, _ = _setup(inventory, lab_map, real_network)
+    _exit_on_signal(poller)
     try:
         with progress("polling", as_json=as_json) as step:
             report = poller.poll(list(what), progress=step)
@@ -195,18 +211,19 @@ def run(inventory: Path | None, lab_map: Path | None, real_network: bool) -> Non
     settings, poller, engine = _setup(inventory, lab_map, real_network)
 
     def cycle(what: list[str]) -> None:
-        report = poller.poll(what)
+        # The job returns by the next counters tick: a device still out (bounded by its
+        # deadline) writes its results when it ends and is left out of the next cycle meanwhile,
+        # so the healthy devices keep their schedule.
+        report = poller.poll(what, wait_s=max(1.0, settings.poll_counters_s * 0.9))
+        busy = f", {len(report.busy)} still busy ({', '.join(report.busy)})" if report.busy else ""
         click.echo(
             f"{','.join(what)}: {len(report.results) - len(report.failed)} ok, "
-            f"{len(report.failed)} failed in {report.duration_s:.1f} s"
+            f"{len(report.failed)} failed in {report.duration_s:.1f} s{busy}"
         )
 
     scheduler = poll_scheduler(settings, cycle, lambda: rollup_and_expire(engine), blocking=True)
 
-    def stop(signum: int, frame: Any) -> None:
-        shutdown(scheduler, wait=False)
-
-    signal.signal(signal.SIGTERM, stop)
+    _exit_on_signal(poller, lambda: shutdown(scheduler, wait=False))
     click.echo("polling on schedule; Ctrl-C to stop")
     cycle(["all"])
     try:
@@ -217,3 +234,27 @@ def run(inventory: Path | None, lab_map: Path | None, real_network: bool) -> Non
         shutdown(scheduler, wait=False)
         poller.close()
         engine.dispose()
+
+
+def _exit_on_signal(poller: Any, before: Any = None) -> None:
+    """On SIGTERM/SIGINT: stop the poller at once and exit (143 / 130) within a few seconds.
+
+    Device jobs may sit in a blocking SSH read: :meth:`~collectors.engine.Poller.abort` closes
+    their sessions; the process then exits without waiting for worker threads (every stored
+    device was committed in its own transaction; one in the middle of its write is rolled back).
+    """
+
+    def stop(signum: int, frame: Any) -> None:
+        def finish() -> None:
+            if before is not None:
+                before()
+            poller.abort()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(128 + signum)
+
+        # never block inside the handler: the main thread may hold locks the abort needs
+        threading.Thread(target=finish, name="netops-stop", daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)

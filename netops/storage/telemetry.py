@@ -75,6 +75,13 @@ class DevicePoll(Base):
     reachable: Mapped[bool] = mapped_column(Boolean)
     error_kind: Mapped[str | None] = mapped_column(String(40), nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    status: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    """``ok`` (every getter), ``partial`` (some) or ``failed`` (none); None before 0010."""
+    getters_ok: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    """Comma-separated getters that succeeded, e.g. ``facts,config``."""
+    getter_errors: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """JSON object getter -> error message of each getter that failed."""
+    finished_s: Mapped[float | None] = mapped_column(Float, nullable=True)
     __table_args__ = (Index("ix_device_polls_device_started", "device", "started_s"),)
 
 
@@ -91,6 +98,7 @@ class DeviceStateRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     last_duration_s: Mapped[float] = mapped_column(Float)
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
 
 class FactsSnapshot(Base):

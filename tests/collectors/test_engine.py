@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from collectors.base import (
     Collector,
@@ -30,6 +31,7 @@ from netops.errors import AuthenticationFailed, CommandTimeout
 from netops.inventory.loader import load_inventory
 from netops.secrets import SecretStore
 from netops.settings import Settings
+from netops.storage.telemetry import InterfaceSample
 from tests.helpers import MINI
 
 
@@ -60,6 +62,9 @@ class FakeDevice(Collector):
         if step == "hang":
             self.hang()
             raise CommandTimeout(self.name, "no prompt while running '/interface print'")
+        if step == "timeout-hang":
+            self.hang()
+            raise CommandTimeout(self.name, f"no prompt (call {self.calls})")
         if step == "auth":
             raise AuthenticationFailed(self.name, "refused")
         names = self.ifaces[:-1] if step == "truncated" else self.ifaces
@@ -124,29 +129,59 @@ def make_poller(
     return poller, {"fakes": fakes, "connects": connects}
 
 
-def test_one_hanging_device_does_not_delay_the_others(tmp_path: Path) -> None:
-    # core1 hangs until every other device has answered (or 10 s pass): the others can only
-    # answer meanwhile if the engine polls them while core1 is stuck.  No clock is compared.
+def test_one_hanging_device_does_not_delay_the_others(tmp_path: Path, sqlite_engine: Any) -> None:
+    # core1 hangs until every other device's results are IN THE DATABASE (or 10 s pass): they can
+    # only be there meanwhile if the engine polls them while core1 is stuck and writes each
+    # device as it finishes, not at the end of the cycle.  No clock is compared.
     others = {"dist1", "rsud-gw", "ptp-utara"}
-    answered_while_hanging: list[set[str]] = []
+    stored_while_hanging: list[set[str]] = []
+
+    def stored() -> set[str]:
+        with sqlite_engine.connect() as conn:
+            return {
+                d for (d,) in conn.execute(select(InterfaceSample.device).distinct()) if d in others
+            }
 
     def hang() -> None:
-        def answered() -> set[str]:
-            fakes = seen["fakes"]  # bound below, read when core1 hangs
-            return {n for n in others if n in fakes and fakes[n].answered}
-
         deadline = time.monotonic() + 10
-        while answered() != others and time.monotonic() < deadline:
+        while stored() != others and time.monotonic() < deadline:
             time.sleep(0.01)
-        answered_while_hanging.append(answered())
+        stored_while_hanging.append(stored())
 
-    poller, seen = make_poller(tmp_path, {"core1": ["hang", "hang", "hang"]}, hang=hang)
+    script = ["hang", "hang", "hang"]
+    poller, seen = make_poller(tmp_path, {"core1": script}, hang=hang, engine=sqlite_engine)
     report = poller.poll(["counters"])
     by = {r.device: r for r in report.results}
     assert not by["core1"].ok and by["core1"].error_kind == "CommandTimeout"
-    assert answered_while_hanging and answered_while_hanging[0] == others
+    assert stored_while_hanging and stored_while_hanging[0] == others
+    # the hang repeated identically on the fresh session: not asked a third time
+    assert len(script) == 1
     for name in others:
         assert by[name].ok, by[name].error
+        assert by[name].finished_s <= by["core1"].finished_s
+    poller.close()
+
+
+def test_a_getter_that_fails_leaves_the_other_getters_data_and_says_partial(
+    tmp_path: Path,
+) -> None:
+    poller, _ = make_poller(tmp_path, {"dist1": ["truncated"] * 3})
+    r = next(r for r in poller.poll(["facts", "counters", "config"]).results if r.device == "dist1")
+    assert r.status == "partial" and not r.ok
+    assert set(r.data) == {"facts", "config"} and set(r.getter_errors) == {"counters"}
+    assert "GigabitEthernet1/0/2" in r.getter_errors["counters"]
+    poller.close()
+
+
+def test_the_device_deadline_bounds_every_retry(tmp_path: Path) -> None:
+    # each call hangs 0.4 s then times out with a different message; 2 retries allowed, but
+    # the device's deadline (0.5 s) stops the retries after the second try
+    script = ["timeout-hang"] * 5
+    poller, _ = make_poller(
+        tmp_path, {"core1": script}, hang=lambda: time.sleep(0.4), deadline_s=0.5
+    )
+    r = next(r for r in poller.poll(["counters"]).results if r.device == "core1")
+    assert r.error_kind == "CommandTimeout" and len(script) == 3  # two calls, not three
     poller.close()
 
 

@@ -168,6 +168,13 @@ def test_fault_ends_as_that_devices_recorded_error_and_the_others_are_complete(
         )
     polls = rows(sqlite_engine, DevicePoll, victim)
     assert polls and polls[0].error_kind == error_kind and not polls[0].ok
+    if kind == "hang":
+        # the others were stored as each finished, before the hung device gave up; the hung
+        # device's error came within its one deadline (retries included)
+        for name in DEVICES:
+            if name != victim:
+                assert rows(sqlite_engine, DevicePoll, name)[0].finished_s < polls[0].finished_s
+        assert polls[0].duration_s <= poller.deadline_s + 1.0
 
 
 def test_changed_host_key_is_refused_after_trust_on_first_use(

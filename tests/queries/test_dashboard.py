@@ -152,6 +152,7 @@ def test_snapshot_cache_reuses_until_a_new_poll_is_stored(
     assert cache.get(session, feed.inventory, NOW + timedelta(seconds=61)) is not first  # too old
     newer = cache.get(session, feed.inventory, NOW)
     feed.cycle(NOW_S + 60, rates=BUSY)  # the poller stored a new cycle
+    session.rollback()  # a new request: SQLite's transactional sessions read a fresh snapshot
     fresh = cache.get(session, feed.inventory, NOW + timedelta(seconds=60))
     assert fresh is not newer and fresh.at == NOW + timedelta(seconds=60)
     assert "rsud-gw" not in fresh.devices_down  # it answered this time

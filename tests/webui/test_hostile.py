@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from tests.helpers import MINI
 from tests.webui.conftest import login
 
-RSUD_NAME = '=HYPERLINK("http://evil.example","x") <script>alert(\'rsud\')</script> \u202eمستشفى'
+RSUD_NAME = '=HYPERLINK("http://evil.example","x") <script>alert(\'rsud\')</script> مستشفى'
 KEC_NAME = "+cmd|' /C calc'!A0 \"Kecamatan\" <img src=x onerror=alert(1)>"
 DISK_NAME = "@SUM(1+1) Dinas </textarea><b>bold</b>"
 GROUP_DESC = "<iframe src=//evil.example></iframe>"

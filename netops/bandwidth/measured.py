@@ -50,13 +50,13 @@ from __future__ import annotations
 import ipaddress
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from netops.bandwidth import cisco, linux_tc, mikrotik, mikrotik_tree, names
@@ -243,6 +243,7 @@ def _queue_series(
     shaper: Shaper,
     since: datetime,
     until: datetime,
+    own_queues_first: bool = False,
 ) -> dict[str, dict[Direction, Series]]:
     try:
         owners = queue_owners(inventory, plan, shaper)
@@ -250,7 +251,7 @@ def _queue_series(
     except (NetopsError, KeyError) as exc:
         log.warning("shaper %s: cannot map its queues (%s)", shaper.device, exc)
         return {}
-    rows = session.execute(
+    stmt = (
         select(
             QueueSample.queue_name,
             QueueSample.target,
@@ -264,7 +265,28 @@ def _queue_series(
             QueueSample.at_s < until.timestamp(),
         )
         .order_by(QueueSample.at_s, QueueSample.queue_name)
-    ).all()
+    )
+    if own_queues_first and platform == Platform.MIKROTIK_ROUTEROS:
+        # MikroTik names carry the agency code (never a position in the plan), so netops' own
+        # queues of the plan's agencies are found by name through the (device, queue_name, at_s)
+        # index; the whole shaper is read only when none of them has a sample in the window
+        own = _attributed(
+            session.execute(stmt.where(QueueSample.queue_name.in_(sorted(owners)))).all(),
+            shaper, platform, owners, agencies,
+        )  # fmt: skip
+        if {code for code, _ in owners.values()} <= own.keys():
+            return own
+    return _attributed(session.execute(stmt).all(), shaper, platform, owners, agencies)
+
+
+def _attributed(
+    rows: Sequence[Row[str, str, float, float | None, float | None]],
+    shaper: Shaper,
+    platform: Platform,
+    owners: Mapping[str, QueueOwner],
+    agencies: AgencySubnets,
+) -> dict[str, dict[Direction, Series]]:
+    """Stored queue rows ``(name, target, at_s, up, down)`` as series per agency and direction."""
     cache: dict[tuple[str, str], tuple[QueueOwner, int] | None] = {}
     # code -> direction -> at_s -> (rank, rate): rank 0 = netops' own queue of that agency
     points: dict[str, dict[Direction, dict[float, tuple[int, float]]]] = {}
@@ -322,13 +344,22 @@ def measured_series(
     plan: BandwidthPlan,
     since: datetime,
     until: datetime,
+    *,
+    own_queues_first: bool = False,
 ) -> dict[str, AgencySeries]:
     """Every plan agency's measured rates in ``[since, until)`` (see the module doc for where
-    they come from).  Agencies with nothing measured get an empty :class:`AgencySeries`."""
+    they come from).  Agencies with nothing measured get an empty :class:`AgencySeries`.
+
+    ``own_queues_first`` (for a plan of one or a few agencies, e.g. one agency's page): on a
+    MikroTik shaper read only netops' own queues of those agencies when they have samples in the
+    window (an indexed read, whatever the number of other queues); a foreign queue on the same
+    subnets then counts only when netops' own queues have no sample in the whole window."""
     out = {a.code: AgencySeries(a.code) for a in plan.agencies}
     agencies = AgencySubnets.of(plan)
     for shaper in inventory.shapers:
-        queues = _queue_series(session, inventory, plan, agencies, shaper, since, until)
+        queues = _queue_series(
+            session, inventory, plan, agencies, shaper, since, until, own_queues_first
+        )
         for code, by_dir in queues.items():
             s = out.get(code)
             if s is None or s.source or not (by_dir["down"] or by_dir["up"]):

@@ -15,7 +15,7 @@ aware UTC; months are calendar months in WITA.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -271,7 +271,9 @@ def agency_series(
 ) -> AgencySeries:
     """The measured rates of one agency in ``[since, until)`` (bit/s), as
     :func:`netops.bandwidth.measured.measured_series` attributes them."""
-    return measured_series(session, inventory, only_agency(plan, code), since, until)[code]
+    return measured_series(
+        session, inventory, only_agency(plan, code), since, until, own_queues_first=True
+    )[code]
 
 
 @dataclass(frozen=True)
@@ -521,6 +523,7 @@ class TopologyView:
 
     paths: object  # topology.paths.PathsResult
     weak: object  # topology.weak.WeakPoints
+    weak_by_agency: Mapping[str, tuple[WeakPoint, ...]]  # the weak points that cut each agency off
 
 
 def topology_view(inventory: Inventory) -> TopologyView:
@@ -531,7 +534,15 @@ def topology_view(inventory: Inventory) -> TopologyView:
     from topology.weak import weak_points
 
     net = compile_network(build_model(inventory))
-    return TopologyView(agency_paths(net), weak_points(net))
+    weak = weak_points(net)
+    by_agency: dict[str, list[WeakPoint]] = {}
+    for i in (*weak.devices, *weak.links):
+        point = WeakPoint(i.kind, i.name, i.agencies, i.guaranteed_down_mbps)
+        for code in weak.agencies_cut(i):
+            by_agency.setdefault(code, []).append(point)
+    return TopologyView(
+        agency_paths(net), weak, {code: tuple(ps) for code, ps in by_agency.items()}
+    )
 
 
 def agency_path(view: TopologyView, code: str) -> AgencyPathInfo | None:
@@ -545,11 +556,7 @@ def agency_path(view: TopologyView, code: str) -> AgencyPathInfo | None:
     p = paths.paths.get(code)
     if p is None:
         return None
-    points = [
-        WeakPoint(i.kind, i.name, i.agencies, i.guaranteed_down_mbps)
-        for i in (*weak.devices, *weak.links)
-        if code in weak.agencies_cut(i)
-    ]
+    points = list(view.weak_by_agency.get(code, ()))
     return AgencyPathInfo(
         code,
         p.reachable,

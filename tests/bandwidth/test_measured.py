@@ -437,3 +437,33 @@ def test_a_foreign_queue_on_an_agencys_subnets_beside_netops_queue_is_not_counte
     # three times netops' own queue, then the foreign one where it is the only measurement
     assert got["rsud"].down == [(T0, 40e6), (T0 + 60, 40e6), (T0 + 120, 40e6), (T0 + 180, 1e6)]
     assert [r for _, r in got["kec-utara"].down] == [12e6] * 3
+
+
+def test_one_agency_read_takes_netops_own_queue_by_name_and_a_foreign_one_only_without_it(
+    mini_loaded: LoadedInventory, mini_plan: BandwidthPlan, engine: Any
+) -> None:
+    """The agency page's read (``own_queues_first``): netops' own MikroTik queue of the agency
+    is read by name; a foreign queue on the agency's subnets counts when the agency has no own
+    queue sample in the window (then the whole shaper is read, as without the option)."""
+    batch = Batch()
+    for i in range(3):
+        batch.queues.append(_queue("core1", "nx-a-rsud", i, 8e6, 40e6, "10.10.2.0/24"))
+        batch.queues.append(_queue("core1", "aaa-rsud-old", i, 1e6, 1e6, "10.10.2.0/24"))
+        batch.queues.append(_queue("core1", "hand-made-kec", i, 2e6, 11e6, "10.20.1.0/24"))
+    batch.queues.append(_queue("core1", "aaa-rsud-old", 3, 1e6, 1e6, "10.10.2.0/24"))
+    write_batch(engine, batch)
+    inv = mini_loaded.inventory
+    with Session(engine) as s:
+
+        def one(code: str) -> Any:
+            node = mini_plan.agency(code)
+            plan = dataclasses.replace(mini_plan, agencies=(node,), _children={})
+            until = BEFORE_BOOSTS + HOUR
+            return measured_series(s, inv, plan, BEFORE_BOOSTS, until, own_queues_first=True)[
+                code
+            ]
+
+        rsud, kec = one("rsud"), one("kec-utara")
+    assert rsud.down == [(T0, 40e6), (T0 + 60, 40e6), (T0 + 120, 40e6)]
+    assert rsud.up == [(T0, 8e6), (T0 + 60, 8e6), (T0 + 120, 8e6)]
+    assert kec.source == "queue core1" and [r for _, r in kec.down] == [11e6] * 3

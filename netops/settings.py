@@ -90,6 +90,11 @@ class Settings(BaseSettings):
 
     web_login_limit: str = "10 per minute"
     """Flask-Limiter rate limit on login attempts per client address."""
+
+    web_dashboard_warm_s: float = 5.0
+    """How often each web UI process checks for newly stored telemetry and evaluates the
+    dashboard before anyone asks (so no page view waits for the whole-network evaluation after
+    a poll); 0 turns it off (then the first view after a poll evaluates it)."""
     device_deadline_s: float = 45.0
     """One overall deadline per device per poll cycle, connection and retries included."""
 

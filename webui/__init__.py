@@ -134,4 +134,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.register(app)
     nav.register(app)
     pages.register(app)
+    warm_s = float(
+        config.get("DASHBOARD_WARM_S", 0 if app.testing else settings.web_dashboard_warm_s)
+    )
+    if warm_s > 0:
+        from webui.dashboard.warm import start_warmer
+
+        app.extensions["netops_dashboard_warmer"] = start_warmer(app, warm_s)
     return app

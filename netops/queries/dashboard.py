@@ -344,6 +344,12 @@ class SnapshotCache:
         self._lock = threading.Lock()
         self._entry: tuple[int, tuple[float, int, int], Inventory, Snapshot] | None = None
 
+    @property
+    def cached_version(self) -> tuple[float, int, int] | None:
+        """The :func:`data_version` the cached snapshot was evaluated at (None: nothing cached)."""
+        with self._lock:
+            return None if self._entry is None else self._entry[1]
+
     def get(self, session: Session, inventory: Inventory, now: datetime | None = None) -> Snapshot:
         when = now or datetime.now(UTC)
         version = data_version(session)

@@ -59,12 +59,14 @@ MASKS: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
         _line(r"^(\s*(?:isis|authentication-key|ip authentication key-string)) \S.*$"),
     ),
     "mikrotik_routeros": (
+        # the value may follow on a `\` continuation line, or after a space where a folded
+        # export line was joined (`password= "..."`, seen in a real RB4011 export)
         (
             re.compile(
                 r"\b((?:password|secret|auth-key|authentication-key|tcp-md5-key|wpa-pre-shared-key"
                 r"|wpa2-pre-shared-key|passphrase|pre-shared-key|private-key|preshared-key"
                 r"|community|auth-password|authentication-password|encryption-password"
-                r"|radius-secret|(?<!public-)key)=)(\\?\n\s*)?(\"(?:[^\"\\]|\\.)*\"|\S+)"
+                r"|radius-secret|(?<!public-)key)=)(\\?\n\s*|[ \t]+)?(\"(?:[^\"\\]|\\.)*\"|\S+)"
             ),
             r"\1" + MASK,
         ),

@@ -141,4 +141,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         from webui.dashboard.warm import start_warmer
 
         app.extensions["netops_dashboard_warmer"] = start_warmer(app, warm_s)
+        # page views take the warmer's snapshot while it is at most three intervals old
+        app.extensions["netops_dashboard_stale_s"] = 3 * warm_s
     return app

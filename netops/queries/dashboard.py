@@ -9,6 +9,8 @@ Mbit/s.  An uplink's interface faces the provider: download is what comes *in*.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -338,11 +340,10 @@ class SnapshotCache:
     Thread-safe; one per app."""
 
     def __init__(self, max_age_s: float = 60.0) -> None:
-        import threading
-
         self.max_age_s = max_age_s
         self._lock = threading.Lock()
         self._entry: tuple[int, tuple[float, int, int], Inventory, Snapshot] | None = None
+        self._confirmed_mono = 0.0  # when the entry was last found current (monotonic s)
 
     @property
     def cached_version(self) -> tuple[float, int, int] | None:
@@ -350,8 +351,26 @@ class SnapshotCache:
         with self._lock:
             return None if self._entry is None else self._entry[1]
 
-    def get(self, session: Session, inventory: Inventory, now: datetime | None = None) -> Snapshot:
+    def get(
+        self,
+        session: Session,
+        inventory: Inventory,
+        now: datetime | None = None,
+        stale_s: float = 0.0,
+    ) -> Snapshot:
+        """The current snapshot, evaluated now when newer data was stored or it is too old.
+
+        ``stale_s`` > 0 (a warmer keeps the cache current, :mod:`webui.dashboard.warm`): the
+        cached snapshot of the same inventory is returned without any query while it was found
+        current at most ``stale_s`` seconds ago, even if a poll stored newer data since; the
+        warmer evaluates that off the request path.  Otherwise as without ``stale_s``.
+        """
         when = now or datetime.now(UTC)
+        if stale_s > 0:
+            with self._lock:
+                e, confirmed = self._entry, self._confirmed_mono
+            if e is not None and e[2] is inventory and time.monotonic() - confirmed <= stale_s:
+                return e[3]
         version = data_version(session)
         with self._lock:
             e = self._entry
@@ -361,8 +380,10 @@ class SnapshotCache:
                 and e[1] == version
                 and 0 <= (when - e[3].at).total_seconds() <= self.max_age_s
             ):
+                self._confirmed_mono = time.monotonic()
                 return e[3]
         snap = snapshot(session, inventory, when)
         with self._lock:
             self._entry = (id(inventory), version, inventory, snap)
+            self._confirmed_mono = time.monotonic()
         return snap

@@ -89,3 +89,57 @@ def test_no_warmer_runs_in_testing_mode_unless_asked(app: Flask) -> None:
     time.sleep(0.3)
     assert "netops_dashboard_warmer" not in app.extensions
     assert _cache(app) is None
+
+
+def _store_failed_poll(app: Flask, polled_s: float) -> None:
+    with app.extensions["netops"].engine.begin() as conn:
+        conn.execute(
+            insert(DeviceStateRow).values(
+                device="rsud-gw", reachable=False, last_poll_s=polled_s, last_error_s=polled_s,
+                last_error_kind="unreachable", last_error="no route", last_duration_s=1.0,
+                consecutive_failures=1, status="failed",
+            )  # fmt: skip
+        )
+
+
+def _page_statements(app: Flask) -> list[str]:
+    client = app.test_client()
+    login(client, "engineer")
+    seen: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)
+
+    engine = app.extensions["netops"].engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get("/dashboard/").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return seen
+
+
+def _evaluates(statements: list[str]) -> bool:
+    return any("interface_samples" in s or "queue_samples" in s for s in statements)
+
+
+@pytest.mark.parametrize("warm_s", [0.0, 5.0], ids=["no-warmer", "warmer"])
+def test_a_page_view_right_after_a_poll_evaluates_nothing_while_a_warmer_runs(
+    app_config: dict[str, Any], warm_s: float
+) -> None:
+    app = create_app({**app_config, "DASHBOARD_WARM_S": warm_s})
+    try:
+        if warm_s:
+            assert _until(lambda: (c := _cache(app)) is not None and c.cached_version is not None)
+            app.extensions["netops_dashboard_warmer"].set()  # no further tick during the test
+        else:
+            assert _evaluates(_page_statements(app))  # the first view evaluates, then caches
+        _store_failed_poll(app, 2_000_000_000.0)
+        seen = _page_statements(app)
+        # with a warmer the page shows the warmer's snapshot (one poll behind for a few seconds)
+        # without evaluating or even asking for the data version; without one it evaluates
+        assert _evaluates(seen) is (not warm_s)
+    finally:
+        if "netops_dashboard_warmer" in app.extensions:
+            app.extensions["netops_dashboard_warmer"].set()
+        app.extensions["netops"].engine.dispose()

@@ -27,8 +27,16 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+STALE_KEY = "netops_dashboard_stale_s"
+
+
 def current_snapshot() -> Snapshot:
-    return snapshot_cache().get(db(), web_context().inventory(), now())
+    """The snapshot a page shows.  With the warmer running (``DASHBOARD_WARM_S`` > 0) a page
+    view takes the warmer's snapshot while the warmer found it current at most three intervals
+    ago, and so never evaluates the network itself: right after a poll it may show the previous
+    cycle for those few seconds."""
+    stale_s = float(current_app.extensions.get(STALE_KEY, 0.0))
+    return snapshot_cache().get(db(), web_context().inventory(), now(), stale_s=stale_s)
 
 
 def current_dashboard(page: int = 1, per_page: int = 25) -> Dashboard:

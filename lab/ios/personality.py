@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from lab.ios import show
+from lab.ios import show, show_ip
 from lab.ios.config import IosConfig, render_running, shaping_caps
 from lab.ios.configure import ConfigModes, InvalidAt
 from lab.ios.modes import KEYWORDS, MODE_SUFFIX, SHOW_DECOYS, Ambiguous, ambiguous, resolve
@@ -45,6 +45,7 @@ class IosPersonality(ConfigModes, Personality):
             (("clock",), lambda a, s: show.show_clock(self.state), False),
             (("hosts",), lambda a, s: show.show_hosts(self.state), False),
             (("ip", "interface", "brief"), self._sh_ip_brief, False),
+            (("ip", "interface"), self._sh_ip_interface, False),
             (("ip", "access-lists"), self._sh_acl, True),
             (("interfaces",), self._sh_interfaces, False),
             (("lldp", "neighbors"), self._sh_lldp, False),
@@ -218,6 +219,12 @@ class IosPersonality(ConfigModes, Personality):
     # -- show handlers (None = invalid arguments) ---------------------------------------------
     def _sh_ip_brief(self, args: list[str], s: SessionContext) -> str | None:
         return None if args else show.show_ip_interface_brief(self.state)
+
+    def _sh_ip_interface(self, args: list[str], s: SessionContext) -> str | None:
+        if not args:
+            return show_ip.show_ip_interface(self.state)
+        name = resolve_interface(" ".join(args), list(self.state.interfaces))
+        return None if name is None else show_ip.show_ip_interface(self.state, name)
 
     def _sh_acl(self, args: list[str], s: SessionContext) -> str | None:
         return show.show_ip_access_lists(self.config, _opt(args))

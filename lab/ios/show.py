@@ -194,12 +194,14 @@ def show_interface_summary(state: DeviceState) -> str:
 
 
 def show_ip_interface_brief(state: DeviceState) -> str:
-    out = ["Interface              IP-Address      OK? Method Status                Protocol"]
+    """Columns as IOS prints them (interface 26 wide, then one space even when a name such as
+    ``TenGigabitEthernet1/1/1`` fills it, so the IP address never runs into the name)."""
+    out = ["Interface                  IP-Address      OK? Method Status                Protocol"]
     for iface in state.interfaces.values():
         link, proto = _status(iface)
         ip = str(iface.ipv4.ip) if iface.ipv4 is not None else "unassigned"
         method = "NVRAM" if iface.ipv4 is not None else "unset"
-        out.append(f"{iface.name:<23}{ip:<16}YES {method:<7}{link:<22}{proto}")
+        out.append(f"{iface.name:<26} {ip:<15} YES {method:<6} {link:<21} {proto}")
     return "\n".join(out) + "\n"
 
 

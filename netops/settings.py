@@ -98,6 +98,10 @@ class Settings(BaseSettings):
     device_deadline_s: float = 45.0
     """One overall deadline per device per poll cycle, connection and retries included."""
 
+    topology_exact_time_limit_s: float = 10.0
+    """Solver time ``netops topology plan`` gives the exact (MILP) plan before the heuristic
+    answers instead (``--time-limit-s``); 0 means the heuristic only."""
+
     @model_validator(mode="after")
     def _data_dir_beside_inventory(self) -> Settings:
         if "data_dir" not in self.model_fields_set:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from netops.errors import TopologyError
 from topology.network import Network
 from topology.routes import Segment
 
@@ -82,6 +83,12 @@ class Tree:
     depth: dict[str, int]
     order: list[str]
     bridge_child: set[str]
+    disc: dict[str, int] = field(default_factory=dict)
+    """Preorder number (index in ``order``)."""
+    low: dict[str, int] = field(default_factory=dict)
+    """Lowest preorder number reachable from the subtree by one non-tree link."""
+    size: dict[str, int] = field(default_factory=dict)
+    """Nodes in the subtree (itself included): the subtree is ``order[disc : disc + size]``."""
 
 
 def dfs_tree(adj: Adjacency, root: str = CORE) -> Tree:
@@ -94,6 +101,7 @@ def dfs_tree(adj: Adjacency, root: str = CORE) -> Tree:
     iters = {root: iter(adj.get(root, {}).items())}
     stack = [root]
     bridge_child: set[str] = set()
+    size = {root: 1}
     while stack:
         v = stack[-1]
         step = next(iters[v], None)
@@ -104,6 +112,7 @@ def dfs_tree(adj: Adjacency, root: str = CORE) -> Tree:
                 parent[w] = v
                 depth[w] = depth[v] + 1
                 order.append(w)
+                size[w] = 1
                 iters[w] = iter(adj[w].items())
                 stack.append(w)
             elif w != parent[v] or mult > 1:
@@ -113,9 +122,10 @@ def dfs_tree(adj: Adjacency, root: str = CORE) -> Tree:
             p = parent[v]
             if p is not None:
                 low[p] = min(low[p], low[v])
+                size[p] += size[v]
                 if low[v] > disc[p] and adj[p][v] == 1:
                     bridge_child.add(v)
-    return Tree(parent, depth, order, bridge_child)
+    return Tree(parent, depth, order, bridge_child, disc, low, size)
 
 
 def needed_bridges(tree: Tree, targets: Iterable[str]) -> set[str]:
@@ -154,6 +164,39 @@ def path_bridges(tree: Tree, u: str, v: str, need: set[str]) -> set[str]:
             if v in need:
                 out.add(v)
             v = tree.parent[v]  # type: ignore[assignment]
+    return out
+
+
+def apply_options(adj: Adjacency, opts: Iterable[Option], node_of: dict[str, str]) -> Adjacency:
+    """A copy of ``adj`` with the segments of ``opts`` built (each segment once)."""
+    new = {k: dict(v) for k, v in adj.items()}
+    done: set[str] = set()
+    for o in opts:
+        for s in o.segments:
+            if s.name not in done:
+                done.add(s.name)
+                add_edge(new, node_of.get(s.u, s.u), node_of.get(s.v, s.v))
+    return new
+
+
+def target_groups(
+    net: Network, node_of: dict[str, str], agencies: list[str] | None
+) -> dict[str, tuple[str, ...]]:
+    """Agency code -> working-graph nodes of all its devices (agencies with no device left out).
+
+    Raises :class:`~netops.errors.TopologyError` for an unknown code.
+    """
+    codes = agencies if agencies is not None else list(net.agency_codes)
+    pos = {c: k for k, c in enumerate(net.agency_codes)}
+    out: dict[str, tuple[str, ...]] = {}
+    for code in codes:
+        if code not in pos:
+            raise TopologyError(
+                f"unknown agency {code!r}; known: {', '.join(net.agency_codes) or 'none'}"
+            )
+        nodes = net.agency_nodes[pos[code]]
+        if nodes:
+            out[code] = tuple(dict.fromkeys(node_of[net.nodes[v]] for v in nodes))
     return out
 
 

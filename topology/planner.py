@@ -1,14 +1,16 @@
 """Fiber route planning over candidate segments (:mod:`topology.routes`).
 
-1. :func:`connect_site`: the cheapest chain of segments from a new site to the live network.
-2. :func:`plan_redundancy`: a cheap set of segments after which every chosen agency has two
-   edge-disjoint paths to the core.  The problem is NP-hard; we run a greedy cover (repeatedly
-   build the option with the lowest cost per newly covered bridge, where an option joining ``u``
-   and ``v`` covers the bridges on the tree path between them), prune what turned redundant,
-   improve by local search (drop one option, let the greedy refill), and also prune networkx's
-   ``k_edge_augmentation`` answer; the cheaper plan wins, so the result is never worse than
-   networkx's on the same candidates.  :mod:`topology.exact` solves small
-   instances exactly for comparison.
+What "protected" means (links: no single cable cut cuts the agency off; devices: nor any single
+device failure) is :mod:`topology.protect`'s; agencies on several devices count as one.
+
+1. :func:`connect_site`: the cheapest chain of segments from a new site to the live network;
+   with ``protect`` also the segments that then protect the new site.
+2. :func:`plan_redundancy`: the cheapest set of segments after which every chosen agency is
+   protected.  By default the exact program of :mod:`topology.exact` (a MILP with lazily added
+   cut constraints, HiGHS) answers within a time limit; beyond it the heuristic of
+   :mod:`topology.heuristic` answers and the plan carries the gap to the best lower bound.
+   For ``links`` with every device a target, networkx's ``k_edge_augmentation`` solves the same
+   problem and is run for comparison (its pruned answer wins when cheaper than the heuristic).
 3. :func:`plan_budget`: under a budget, the build order that protects the most guaranteed Mbit/s
    (greedy by newly protected Mbit/s per Rupiah, then pruned).
 """
@@ -19,25 +21,41 @@ import heapq
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import networkx as nx
-
 from netops.errors import TopologyError
+from topology import heuristic
+from topology.exact import solve
+from topology.heuristic import NX_COMPARE_MAX_NODES, unique_cost
 from topology.network import Network
 from topology.plangraph import (
+    CORE,
     Adjacency,
     Option,
-    add_edge,
+    apply_options,
     build_options,
     core_graph,
     dfs_tree,
-    needed_bridges,
-    path_bridges,
-    protected,
+    target_groups,
 )
+from topology.protect import Groups, check_mode, protected_codes
 from topology.routes import Candidates, Segment
 
-NX_COMPARE_MAX_NODES = 5000
-"""Above this many nodes networkx's augmentation is not run (it is far slower than ours)."""
+__all__ = [
+    "NX_COMPARE_MAX_NODES",
+    "AugmentationPlan",
+    "BudgetPlan",
+    "BudgetStep",
+    "RoutePlan",
+    "apply_options",
+    "connect_site",
+    "plan_budget",
+    "plan_redundancy",
+    "target_nodes",
+]
+
+EXACT_TIME_LIMIT_S = 10.0
+"""Default solver time for the exact plan (``NETOPS_TOPOLOGY_EXACT_TIME_LIMIT_S`` in the CLI)."""
+
+SOLVERS = ("auto", "exact", "heuristic")
 
 
 @dataclass
@@ -49,11 +67,20 @@ class RoutePlan:
     segments: list[Segment]
     length_km: float
     cost_idr: float
+    protect: str | None = None
+    """``links``/``devices`` when the plan also protects the new site (:mod:`topology.protect`)."""
+    protected: bool = True
+    """False when ``protect`` was asked but the candidates cannot protect the site."""
 
 
 @dataclass
 class AugmentationPlan:
-    """Segments to build so that every agency in ``targets`` has two edge-disjoint paths."""
+    """Segments to build so that every agency in ``targets`` is protected (``protect``).
+
+    ``solver`` says which answered: ``exact`` (proven optimal: ``lower_bound_idr == cost_idr``)
+    or ``heuristic``; then ``gap`` is ``(cost - lower bound) / cost`` (0..1), the most it can be
+    above the optimum.  ``protects``: segment name -> agencies that are protected with the plan
+    but not without that segment.  ``greedy_cost_idr`` is the heuristic's cost when it ran."""
 
     targets: list[str]
     segments: list[Segment]
@@ -63,13 +90,18 @@ class AugmentationPlan:
     newly_protected: list[str]
     unprotectable: list[str]
     method: str
-    greedy_cost_idr: float
+    greedy_cost_idr: float | None
     networkx_cost_idr: float | None = None
     networkx_segments: list[str] | None = None
     networkx_protects_all: bool | None = None
     """Whether networkx's answer protects every agency the candidates can protect: it only
     augments between devices already live, so it may reach fewer (then its cost is not
     comparable)."""
+    protect: str = "links"
+    solver: str = "heuristic"
+    lower_bound_idr: float = 0.0
+    gap: float = 0.0
+    protects: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -92,30 +124,11 @@ class BudgetPlan:
     protected_after_mbps: float = 0.0
 
 
-def _unique_cost(opts: list[Option]) -> tuple[list[Segment], float, float]:
-    segs: dict[str, Segment] = {}
-    for o in opts:
-        for s in o.segments:
-            segs.setdefault(s.name, s)
-    out = list(segs.values())
-    return out, sum(s.cost_idr for s in out), sum(s.length_km for s in out)
-
-
-def apply_options(adj: Adjacency, opts: list[Option], node_of: dict[str, str]) -> Adjacency:
-    new = {k: dict(v) for k, v in adj.items()}
-    done: set[str] = set()
-    for o in opts:
-        for s in o.segments:
-            if s.name not in done:
-                done.add(s.name)
-                add_edge(new, node_of.get(s.u, s.u), node_of.get(s.v, s.v))
-    return new
-
-
 def target_nodes(
     net: Network, node_of: dict[str, str], agencies: list[str] | None
 ) -> dict[str, str]:
-    """Agency code -> working-graph node of its first device."""
+    """Agency code -> working-graph node of its first device (kept for callers that want one
+    node per agency; the planner itself uses :func:`~topology.plangraph.target_groups`)."""
     codes = agencies if agencies is not None else list(net.agency_codes)
     pos = {c: k for k, c in enumerate(net.agency_codes)}
     out: dict[str, str] = {}
@@ -130,10 +143,19 @@ def target_nodes(
     return out
 
 
-def connect_site(net: Network, cands: Candidates, site: str) -> RoutePlan:
+def connect_site(
+    net: Network,
+    cands: Candidates,
+    site: str,
+    protect: str | None = None,
+    time_limit_s: float = EXACT_TIME_LIMIT_S,
+) -> RoutePlan:
     """Cheapest segment chain from ``site`` (a point in routes.yaml, or an inventory site or
     device that is cut off) to any node already reachable from the core.
 
+    With ``protect`` (``links`` or ``devices``) the plan is instead the cheapest set of segments
+    after which the site is joined *and* protected in that sense (exact within
+    ``time_limit_s``, else the heuristic); ``attach_to`` is then where its first segment joins.
     Raises :class:`TopologyError` if the site is unknown or no chain reaches the network.
     """
     adj, node_of = core_graph(net)
@@ -147,6 +169,10 @@ def connect_site(net: Network, cands: Candidates, site: str) -> RoutePlan:
                 break
     if start is None:
         raise TopologyError(f"unknown site {site!r}: not a point in the routes file or a device")
+    if protect is not None:
+        return _connect_protected(
+            adj, node_of, cands, site, start, check_mode(protect), time_limit_s
+        )
     if start in live:
         return RoutePlan(site, start, [], 0.0, 0.0)
     nbrs: dict[str, list[tuple[str, Segment]]] = {}
@@ -180,122 +206,96 @@ def connect_site(net: Network, cands: Candidates, site: str) -> RoutePlan:
     raise TopologyError(f"no chain of candidate segments joins {site!r} to the network")
 
 
-def _greedy_cover(
+def _connect_protected(
     adj: Adjacency,
-    opts: list[Option],
-    targets: set[str],
     node_of: dict[str, str],
-    start: tuple[Option, ...] = (),
-) -> list[Option]:
-    chosen: list[Option] = list(start)
-    built: set[str] = {s.name for o in start for s in o.segments}
-    cur = apply_options(adj, chosen, node_of) if chosen else adj
+    cands: Candidates,
+    site: str,
+    start: str,
+    mode: str,
+    time_limit_s: float,
+) -> RoutePlan:
+    groups = {site: (start,)}
+    opts = build_options(cands.segments, node_of)
+    ok = site in protected_codes(dfs_tree(apply_options(adj, opts, node_of)), groups, mode)
+    if ok:
+        chosen = _search(adj, opts, cands, node_of, groups, mode, time_limit_s)[0]
+    else:
+        chosen = heuristic.cover(adj, opts, groups, node_of, mode)
+    segs, cost, km = unique_cost(chosen)
+    # the segment order: from the site outwards where it can be followed
+    ordered: list[Segment] = []
+    at, left = start, list(segs)
     while True:
-        tree = dfs_tree(cur)
-        need = needed_bridges(tree, targets)
-        missing = {t for t in targets if t not in tree.parent}
-        if not need and not missing:
-            return chosen
-        best, best_score = None, float("inf")
-        for o in opts:
-            if o in chosen:
-                continue
-            marginal = sum(s.cost_idr for s in o.segments if s.name not in built)
-            if missing:
-                # Bring cut-off targets in first: any option with one end live, one in the dark.
-                ends_live = (o.u in tree.parent) != (o.v in tree.parent)
-                score = marginal if ends_live else float("inf")
-            elif o.u in tree.parent and o.v in tree.parent:
-                covered = path_bridges(tree, o.u, o.v, need)
-                score = marginal / len(covered) if covered else float("inf")
-            else:
-                continue
-            if score < best_score:
-                best, best_score = o, score
-        if best is None:
-            return chosen
-        chosen.append(best)
-        built.update(s.name for s in best.segments)
-        cur = apply_options(cur, [best], node_of)
-
-
-def _prune(
-    adj: Adjacency, chosen: list[Option], targets: set[str], node_of: dict[str, str]
-) -> list[Option]:
-    """Drop options (most expensive first) whose removal keeps every reachable target protected."""
-    goal = protected(dfs_tree(apply_options(adj, chosen, node_of)), targets)
-    keep = list(chosen)
-    for o in sorted(chosen, key=lambda o: -o.cost_idr):
-        trial = [x for x in keep if x is not o]
-        if goal <= protected(dfs_tree(apply_options(adj, trial, node_of)), targets):
-            keep = trial
-    return keep
-
-
-def _improve(
-    adj: Adjacency,
-    chosen: list[Option],
-    opts: list[Option],
-    targets: set[str],
-    node_of: dict[str, str],
-    rounds: int = 2,
-) -> list[Option]:
-    """Local search: drop one chosen option, let the greedy cover refill without it, keep the
-    result if cheaper.  ``rounds`` bounds the passes over the chosen options."""
-    best, best_cost = chosen, _unique_cost(chosen)[1]
-    goal = protected(dfs_tree(apply_options(adj, chosen, node_of)), targets)
-    for _ in range(rounds):
-        improved = False
-        for o in sorted(best, key=lambda o: -o.cost_idr):
-            rest = tuple(x for x in best if x is not o)
-            others = [x for x in opts if x is not o]
-            trial = _prune(
-                adj, _greedy_cover(adj, others, targets, node_of, rest), targets, node_of
-            )
-            cost = _unique_cost(trial)[1]
-            if cost < best_cost - 1e-6 and goal <= protected(
-                dfs_tree(apply_options(adj, trial, node_of)), targets
-            ):
-                best, best_cost, improved = trial, cost, True
-                break
-        if not improved:
+        nxt = next((s for s in left if at in (node_of.get(s.u, s.u), node_of.get(s.v, s.v))), None)
+        if nxt is None:
             break
-    return best
+        ordered.append(nxt)
+        left.remove(nxt)
+        a, b = node_of.get(nxt.u, nxt.u), node_of.get(nxt.v, nxt.v)
+        at = b if a == at else a
+    ordered += left
+    attach = ordered[0].b if ordered else start
+    return RoutePlan(site, attach, ordered, round(km, 4), cost, protect=mode, protected=ok)
 
 
-def _networkx_plan(
-    adj: Adjacency, opts: list[Option], node_of: dict[str, str]
-) -> list[Option] | None:
-    """networkx's weighted 2-edge-augmentation of the live graph over the same options."""
-    live = set(dfs_tree(adj).parent)
-    if len(live) > NX_COMPARE_MAX_NODES:
-        return None
-    g = nx.Graph()
-    g.add_nodes_from(live)
-    dummy = 0
-    for a in live:
-        for b, m in adj[a].items():
-            if a < b and b in live:
-                g.add_edge(a, b)
-                for _ in range(m - 1):  # parallel link: a two-hop detour keeps networkx simple
-                    dummy += 1
-                    g.add_edge(a, ("parallel", dummy))
-                    g.add_edge(("parallel", dummy), b)
-    avail: dict[tuple[str, str], float] = {}
-    by_pair: dict[tuple[str, str], Option] = {}
-    for o in opts:
-        if o.u in live and o.v in live:
-            pair = (min(o.u, o.v), max(o.u, o.v))
-            if pair not in avail or o.cost_idr < avail[pair]:
-                avail[pair] = o.cost_idr
-                by_pair[pair] = o
-    if g.number_of_nodes() < 2:
-        return []
-    try:
-        edges = list(nx.k_edge_augmentation(g, 2, avail=avail, partial=True))
-    except (nx.NetworkXException, ValueError):
-        return None
-    return [by_pair[(min(a, b), max(a, b))] for a, b in edges if (min(a, b), max(a, b)) in by_pair]
+def _search(
+    adj: Adjacency,
+    opts: list[Option],
+    cands: Candidates,
+    node_of: dict[str, str],
+    goal: Groups,
+    mode: str,
+    time_limit_s: float,
+    solver: str = "auto",
+) -> tuple[list[Option], str, float, float | None]:
+    """(options, solver that answered, best lower bound, heuristic cost or None)."""
+    lower = 0.0
+    if solver != "heuristic":
+        segs = [s for s in cands.segments if node_of.get(s.u, s.u) != node_of.get(s.v, s.v)]
+        res = solve(adj, segs, node_of, goal, mode, time_limit_s)
+        lower = res.lower_bound_idr
+        if res.chosen is not None:
+            picked = [segs[j] for j in res.chosen]
+            return (
+                [Option(node_of.get(s.u, s.u), node_of.get(s.v, s.v), (s,)) for s in picked],
+                "exact",
+                lower,
+                None,
+            )
+    found = heuristic.cover(adj, opts, goal, node_of, mode)
+    found = heuristic.prune(adj, found, goal, node_of, mode)
+    found = heuristic.improve(adj, found, opts, goal, node_of, mode)
+    return found, "heuristic", lower, unique_cost(found)[1]
+
+
+def _same_problem_as_networkx(adj: Adjacency, groups: Groups, mode: str) -> bool:
+    """networkx makes every live node 2-edge-connected: the same problem as ours exactly when
+    we protect against link failures, every live device is a target on its own and no target is
+    cut off (networkx only joins live nodes)."""
+    if mode != "links":
+        return False
+    live = set(dfs_tree(adj).parent) - {CORE}
+    singles: set[str] = set()
+    for devs in groups.values():
+        if len(devs) != 1 or devs[0] not in live and devs[0] != CORE:
+            return False
+        singles.add(devs[0])
+    return live <= singles
+
+
+def _protects(
+    adj: Adjacency, chosen: list[Option], groups: Groups, node_of: dict[str, str], mode: str
+) -> dict[str, list[str]]:
+    """Segment name -> agencies protected with the whole plan but not without that segment
+    (a chain through junction points goes with any of its segments)."""
+    full = protected_codes(dfs_tree(apply_options(adj, chosen, node_of)), groups, mode)
+    out: dict[str, list[str]] = {}
+    for seg in unique_cost(chosen)[0]:
+        rest = [o for o in chosen if seg not in o.segments]
+        left = protected_codes(dfs_tree(apply_options(adj, rest, node_of)), groups, mode)
+        out[seg.name] = sorted(full - left)
+    return out
 
 
 def plan_redundancy(
@@ -304,60 +304,77 @@ def plan_redundancy(
     agencies: list[str] | None = None,
     compare_networkx: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    protect: str = "links",
+    solver: str = "auto",
+    time_limit_s: float = EXACT_TIME_LIMIT_S,
 ) -> AugmentationPlan:
-    """Cheapest found set of segments giving each agency (default all) two edge-disjoint paths.
+    """Cheapest segments after which each chosen agency (default all) is protected.
 
-    Agencies no combination of candidates can protect are listed in ``unprotectable``.
-    ``progress(done, total)`` is called after each phase (cover, prune, improve, networkx).
-    Raises :class:`TopologyError` for an unknown agency code.
+    ``protect``: ``links`` (no single link failure cuts it off) or ``devices`` (nor any single
+    device failure; see :mod:`topology.protect`).  ``solver``: ``auto`` (exact within
+    ``time_limit_s`` seconds, else the heuristic), ``exact`` (the same; kept for clarity) or
+    ``heuristic``.  Agencies no combination of candidates can protect are listed in
+    ``unprotectable``.  ``progress(done, total)`` is called after each phase.
+    Raises :class:`TopologyError` for an unknown agency code or mode.
     """
+    check_mode(protect)
+    if solver not in SOLVERS:
+        raise TopologyError(f"solver {solver!r}; expected one of {', '.join(SOLVERS)}")
     step = progress or (lambda done, total: None)
-    phases = 4 if compare_networkx else 3
     adj, node_of = core_graph(net)
-    tmap = target_nodes(net, node_of, agencies)
-    targets = set(tmap.values())
+    groups = target_groups(net, node_of, agencies)
     opts = build_options(cands.segments, node_of)
-    before = protected(dfs_tree(adj), targets)
-    everything = protected(dfs_tree(apply_options(adj, opts, node_of)), targets)
-    cover = _greedy_cover(adj, opts, targets, node_of)
-    step(1, phases)
-    greedy = _prune(adj, cover, targets, node_of)
-    step(2, phases)
-    greedy = _improve(adj, greedy, opts, targets, node_of)
-    step(3, phases)
-    best, method = greedy, "greedy"
-    _, g_cost, _ = _unique_cost(greedy)
+    before = protected_codes(dfs_tree(adj), groups, protect)
+    everything = protected_codes(dfs_tree(apply_options(adj, opts, node_of)), groups, protect)
+    goal = {c: groups[c] for c in sorted(everything)}
+    step(1, 3)
+    best, answered, lower, h_cost = _search(
+        adj, opts, cands, node_of, goal, protect, time_limit_s, solver
+    )
+    method = "exact MILP (HiGHS), proven optimal" if answered == "exact" else "heuristic"
+    step(2, 3)
     nx_cost: float | None = None
     nx_names: list[str] | None = None
     nx_all: bool | None = None
-    if compare_networkx:
-        nx_opts = _networkx_plan(adj, opts, node_of)
+    if compare_networkx and _same_problem_as_networkx(adj, groups, protect):
+        nx_opts = heuristic.networkx_plan(adj, opts, node_of)
         if nx_opts is not None:
-            nx_segs, nx_cost, _ = _unique_cost(nx_opts)
+            nx_segs, nx_cost, _ = unique_cost(nx_opts)
             nx_names = sorted(s.name for s in nx_segs)
-            nx_all = everything <= protected(
-                dfs_tree(apply_options(adj, nx_opts, node_of)), targets
+            nx_all = everything <= protected_codes(
+                dfs_tree(apply_options(adj, nx_opts, node_of)), groups, protect
             )
-            pruned = _prune(adj, nx_opts, targets, node_of)
-            ok = everything <= protected(dfs_tree(apply_options(adj, pruned, node_of)), targets)
-            if ok and _unique_cost(pruned)[1] < g_cost:
-                best, method = pruned, "networkx k_edge_augmentation, pruned"
-        step(4, phases)
-    segs, cost, km = _unique_cost(best)
-    codes = sorted(tmap)
+            pruned = heuristic.prune(adj, nx_opts, goal, node_of, protect)
+            ok = everything <= protected_codes(
+                dfs_tree(apply_options(adj, pruned, node_of)), groups, protect
+            )
+            if answered == "heuristic" and ok and unique_cost(pruned)[1] < unique_cost(best)[1]:
+                best, method = pruned, "heuristic (networkx k_edge_augmentation, pruned)"
+    step(3, 3)
+    segs, cost, km = unique_cost(best)
+    if answered == "exact":
+        lower = cost
+    lower = min(lower, cost)
+    codes = sorted(groups)
     return AugmentationPlan(
         targets=codes,
         segments=segs,
         length_km=round(km, 4),
         cost_idr=cost,
-        already_protected=[c for c in codes if tmap[c] in before],
-        newly_protected=[c for c in codes if tmap[c] in everything and tmap[c] not in before],
-        unprotectable=[c for c in codes if tmap[c] not in everything],
+        already_protected=[c for c in codes if c in before],
+        newly_protected=[c for c in codes if c in everything and c not in before],
+        unprotectable=[c for c in codes if c not in everything],
         method=method,
-        greedy_cost_idr=g_cost,
+        greedy_cost_idr=h_cost,
         networkx_cost_idr=nx_cost,
         networkx_segments=nx_names,
         networkx_protects_all=nx_all,
+        protect=protect,
+        solver=answered,
+        lower_bound_idr=lower,
+        gap=(cost - lower) / cost if cost > 0 else 0.0,
+        protects=_protects(adj, best, goal, node_of, protect),
     )
 
 
@@ -367,22 +384,24 @@ def plan_budget(
     budget_idr: float,
     agencies: list[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    protect: str = "links",
 ) -> BudgetPlan:
-    """Build order within ``budget_idr`` Rupiah maximising protected guaranteed Mbit/s (down).
+    """Build order within ``budget_idr`` Rupiah maximising protected guaranteed Mbit/s (down),
+    protected in the sense of ``protect`` (``links`` or ``devices``).
 
     ``progress(done, 0)`` is called as each step of the build order is chosen (total unknown)."""
+    check_mode(protect)
     if budget_idr < 0:
         raise TopologyError("budget must not be negative")
     adj, node_of = core_graph(net)
-    tmap = target_nodes(net, node_of, agencies)
-    weight: dict[str, float] = {}
-    for code, node in tmap.items():
-        weight[node] = weight.get(node, 0.0) + float(net.g_down_mbps[net.agency_codes.index(code)])
-    targets = set(weight)
+    groups = target_groups(net, node_of, agencies)
+    pos = {c: k for k, c in enumerate(net.agency_codes)}
+    weight = {code: float(net.g_down_mbps[pos[code]]) for code in groups}
 
     def value(a: Adjacency) -> tuple[float, set[str]]:
-        p = protected(dfs_tree(a), targets)
-        return sum(weight[t] for t in p), p
+        p = protected_codes(dfs_tree(a), groups, protect)
+        return sum(weight[c] for c in sorted(p)), p
 
     opts = build_options(cands.segments, node_of)
     base_value, base_set = value(adj)
@@ -412,7 +431,7 @@ def plan_budget(
         built.update(s.name for s in best.segments)
         cur, cur_value = apply_options(cur, [best], node_of), best_value
     # Prune steps a later step made pointless, then replay to report cumulative figures.
-    for o in sorted(chosen, key=lambda o: -o.cost_idr):
+    for o in sorted(chosen, key=lambda o: (-o.cost_idr, o.u, o.v)):
         trial = [x for x in chosen if x is not o]
         if value(apply_options(adj, trial, node_of))[0] >= cur_value - 1e-9:
             chosen = trial
@@ -423,7 +442,7 @@ def plan_budget(
         cost = sum(s.cost_idr for s in new)
         spent += cost
         val, pset = value(apply_options(adj, chosen[: i + 1], node_of))
-        codes = sorted(c for c, n in tmap.items() if n in pset - prev_set)
+        codes = sorted(pset - prev_set)
         plan.steps.append(BudgetStep(new, cost, spent, val, codes))
         prev_set = pset
     plan.spent_idr = spent

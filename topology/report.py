@@ -19,6 +19,13 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(render_table(headers, rows, rule=True))
 
 
+def wrap_list(codes: list[str], limit: int = 8) -> str:
+    """Codes joined by commas; beyond ``limit`` the first ones and a count of the rest."""
+    if len(codes) <= limit:
+        return ", ".join(codes) or "-"
+    return ", ".join(codes[:limit]) + f" and {len(codes) - limit} more"
+
+
 def idr(amount: float) -> str:
     """Rupiah with dots between thousands, as written in Indonesia: ``Rp 1.250.000``."""
     return "Rp " + f"{round(amount):,}".replace(",", ".")
@@ -162,31 +169,69 @@ def whatif_json(res: WhatIfResult) -> dict[str, Any]:
 
 def route_plan_text(p: RoutePlan) -> str:
     if not p.segments:
-        return f"{p.site} is already on the network (at {p.attach_to})"
+        return f"{p.site} is already on the network (at {p.attach_to})" + (
+            f" and protected against single {p.protect[:-1]} failures" if p.protect else ""
+        )
     rows = [[s.name, s.a, s.b, f"{s.length_km:.2f}", idr(s.cost_idr)] for s in p.segments]
+    if p.protect:
+        head = f"Cheapest segments joining {p.site} to the network, protected against any "
+        head += f"single {p.protect[:-1]} failure (joins at {p.attach_to}):"
+        if not p.protected:
+            head += f"\nThese candidates cannot protect {p.site}; this only joins it."
+    else:
+        head = f"Cheapest route from {p.site} to the network (joins at {p.attach_to}):"
     return (
-        f"Cheapest route from {p.site} to the network (joins at {p.attach_to}):\n"
+        head
+        + "\n"
         + table(["segment", "from", "to", "km", "cost"], rows)
         + f"\nTotal: {p.length_km:.2f} km, {idr(p.cost_idr)}"
     )
 
 
+_TARGET = {
+    "links": "no single cable cut cuts them off",
+    "devices": "no single cable cut or device failure (other than their own device) cuts them off",
+}
+
+
 def augmentation_text(p: AugmentationPlan) -> str:
-    rows = [[s.name, s.a, s.b, f"{s.length_km:.2f}", idr(s.cost_idr)] for s in p.segments]
-    out = [
-        f"Two edge-disjoint paths to the core for {len(p.targets)} agencies: "
-        f"{len(p.already_protected)} already have them, {len(p.newly_protected)} gain them"
-        + (f", {len(p.unprotectable)} cannot with these candidates" if p.unprotectable else ""),
-        table(["segment", "from", "to", "km", "cost"], rows),
-        f"Total: {len(p.segments)} segments, {p.length_km:.2f} km, {idr(p.cost_idr)} ({p.method})",
+    rows = [
+        [
+            s.name,
+            s.a,
+            s.b,
+            f"{s.length_km:.2f}",
+            idr(s.cost_idr),
+            wrap_list(p.protects.get(s.name, [])),
+        ]
+        for s in p.segments
     ]
+    out = [
+        f"Protect {len(p.targets)} agencies so that {_TARGET.get(p.protect, p.protect)}: "
+        f"{len(p.already_protected)} already are, {len(p.newly_protected)} become so"
+        + (f", {len(p.unprotectable)} cannot with these candidates" if p.unprotectable else ""),
+    ]
+    if p.segments:
+        out.append(table(["segment", "from", "to", "km", "cost", "protects"], rows))
+    else:
+        out.append("Nothing to build.")
+    out.append(f"Total: {len(p.segments)} segments, {p.length_km:.2f} km, {idr(p.cost_idr)}")
+    if p.solver == "exact":
+        out.append("Answered by: exact MILP (HiGHS), proven optimal")
+    elif p.lower_bound_idr > 0 or p.cost_idr == 0:
+        out.append(
+            f"Answered by: {p.method} (the exact solver ran out of time): at most "
+            f"{100 * p.gap:.1f}% above the optimum (best lower bound {idr(p.lower_bound_idr)})"
+        )
+    else:
+        out.append(f"Answered by: {p.method}; no lower bound (the exact solver did not run)")
     if p.networkx_cost_idr is not None:
         out.append(
-            f"networkx k_edge_augmentation on the same candidates: {idr(p.networkx_cost_idr)}"
+            f"networkx k_edge_augmentation on the same problem: {idr(p.networkx_cost_idr)}"
             + ("" if p.networkx_protects_all else " (protects fewer agencies: not comparable)")
         )
     if p.unprotectable:
-        out.append(f"Cannot be protected with these candidates: {', '.join(p.unprotectable)}")
+        out.append(f"Cannot be protected with these candidates: {wrap_list(p.unprotectable)}")
     return "\n".join(out)
 
 

@@ -13,6 +13,10 @@ guaranteed Mbit/s are summed over subtrees.  Then, without removing anything:
 
 Because a DFS subtree is a contiguous range of discovery numbers, the agencies behind a failure
 are listed on demand by bisecting a sorted array, so the whole analysis is O(V + E).
+
+Placement at the common ancestor is :mod:`topology.protect`'s definition (an agency reaches the
+core from any of its devices), which the planner uses too: an agency ``spof`` rates 2+ is one
+``plan --protect links`` buys nothing for.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from topology.network import Network
+from topology.protect import lca
 
 
 @dataclass(slots=True)
@@ -101,20 +106,6 @@ def dfs(net: Network) -> DfsState:
         if low[c] > disc[parent[c]] and mult[e] == 1 and not virt[e]:
             is_bridge[e] = True
     return DfsState(disc, low, parent, pedge, size, depth, order, is_bridge)
-
-
-def _lca(st: DfsState, nodes: list[int]) -> int:
-    a = nodes[0]
-    for b in nodes[1:]:
-        x, y = a, b
-        while st.depth[x] > st.depth[y]:
-            x = st.parent[x]
-        while st.depth[y] > st.depth[x]:
-            y = st.parent[y]
-        while x != y:
-            x, y = st.parent[x], st.parent[y]
-        a = x
-    return a
 
 
 def _child_towards(st: DfsState, w: int, x: int) -> int:
@@ -206,7 +197,7 @@ def weak_points(net: Network) -> WeakPoints:
         if not reach:
             dark.append(code)
             continue
-        w = reach[0] if len(reach) == 1 else _lca(st, reach)
+        w = reach[0] if len(reach) == 1 else lca(reach, st.parent.__getitem__, st.depth.__getitem__)
         place_of[code] = w
         cnt[w] += 1
         gd[w] += g_down[k]

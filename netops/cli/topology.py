@@ -187,6 +187,20 @@ def whatif(
 @click.option("--budget-idr", type=click.FloatRange(min=0), default=None, help="Rupiah.")
 @click.option("--agencies", default=None, help="Comma-separated agency codes (default: all).")
 @click.option("--connect", "connect", default=None, metavar="SITE", help="Route a new site in.")
+@click.option(
+    "--protect",
+    type=click.Choice(["links", "devices"]),
+    default=None,
+    help="Failures to survive: single cable cuts (links, the default), or also any single "
+    "device other than the agency's own (devices).  With --connect: protect the new site too.",
+)
+@click.option(
+    "--time-limit-s",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Solver time for the proven-optimal plan before the heuristic answers "
+    "(default NETOPS_TOPOLOGY_EXACT_TIME_LIMIT_S, 10); 0: heuristic only.",
+)
 def plan(
     inventory: Path | None,
     db_url: str | None,
@@ -195,8 +209,10 @@ def plan(
     budget_idr: float | None,
     agencies: str | None,
     connect: str | None,
+    protect: str | None,
+    time_limit_s: float | None,
 ) -> None:
-    """Fiber plan: two edge-disjoint paths for agencies, within a budget, or a new site's route."""
+    """Fiber plan: protect agencies against failures, within a budget, or route a new site."""
     from netops.cli.output import progress
     from topology.network import compile_network
     from topology.planner import connect_site, plan_budget, plan_redundancy
@@ -212,19 +228,31 @@ def plan(
     unknown = [c for c in codes or [] if c not in model.agencies]
     if unknown:
         raise click.BadParameter(f"unknown agency {', '.join(unknown)}", param_hint="--agencies")
+    limit = get_settings().topology_exact_time_limit_s if time_limit_s is None else time_limit_s
     if connect:
         try:
-            rp = connect_site(net, cands, connect)
+            rp = connect_site(net, cands, connect, protect=protect, time_limit_s=limit)
         except TopologyError as exc:
             raise click.BadParameter(str(exc), param_hint="--connect") from None
         _emit(as_json, asdict(rp), route_plan_text(rp))
     elif budget_idr is not None:
         with progress("planning within the budget", as_json=as_json) as step:
-            bp = plan_budget(net, cands, budget_idr, codes, progress=step)
+            bp = plan_budget(
+                net, cands, budget_idr, codes, progress=step, protect=protect or "links"
+            )
         _emit(as_json, asdict(bp), budget_text(bp))
     else:
+        solver = "auto" if limit > 0 else "heuristic"
         with progress("planning redundancy", as_json=as_json) as step:
-            ap = plan_redundancy(net, cands, codes, progress=step)
+            ap = plan_redundancy(
+                net,
+                cands,
+                codes,
+                progress=step,
+                protect=protect or "links",
+                solver=solver,
+                time_limit_s=limit,
+            )
         _emit(as_json, asdict(ap), augmentation_text(ap))
 
 

@@ -99,6 +99,9 @@ class LldpNeighbor:
     capabilities: tuple[str, ...] = ("bridge", "router")
     mgmt_address: str = ""
     platform: str = ""
+    # The neighbour itself (its own uptime and board for RouterOS' ``/ip neighbor``); None for
+    # entries no lab device stands behind (faults).
+    remote: DeviceState | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -406,12 +409,27 @@ def _serial(platform: str, rng: random.Random) -> str:
     return "VM" + body
 
 
-def system_description(platform: str, model: str, os_version: str) -> str:
-    """The LLDP system description a device of ``platform`` advertises."""
+def os_version_of(platform: str, model: str) -> str:
+    """The software version a ``platform`` device of ``model`` runs (its identity table)."""
     if platform == "cisco_ios":
-        return f"Cisco IOS Software, {model} Software, Version {os_version}, RELEASE SOFTWARE (fc2)"
+        from lab.ios.identities import identity
+
+        return identity(model).version
+    return DEFAULT_OS_VERSION.get(platform, "1.0")
+
+
+def system_description(platform: str, model: str, os_version: str) -> str:
+    """The LLDP system description a device of ``platform`` advertises (the ``Cisco IOS
+    Software`` line of its ``show version``, RouterOS' ``MikroTik RouterOS 7.14.3 (stable)
+    hEX S``)."""
+    if platform == "cisco_ios":
+        from lab.ios.identities import identity as ios_identity
+
+        return ios_identity(model).banner_line()
     if platform == "mikrotik_routeros":
-        return f"MikroTik RouterOS {os_version} (stable) {model}"
+        from lab.routeros.identities import identity as ros_identity
+
+        return f"MikroTik RouterOS {os_version} (stable) {ros_identity(model).board_name}"
     return f"Debian GNU/Linux 12 (bookworm) Linux {os_version} #1 SMP x86_64"
 
 
@@ -460,7 +478,7 @@ def build_states(
             platform=platform,
             model=model,
             serial=_serial(platform, rng),
-            os_version=DEFAULT_OS_VERSION.get(platform, "1.0"),
+            os_version=os_version_of(platform, model),
             role=str(dev.role),
             site=dev.site,
             mgmt_address=str(dev.mgmt_address),
@@ -506,6 +524,7 @@ def _neighbor_entry(local: str, remote: DeviceState, remote_if: InterfaceState) 
         capabilities=("bridge", "router"),
         mgmt_address=remote.mgmt_address,
         platform=remote.platform,
+        remote=remote,
     )
 
 
@@ -520,6 +539,7 @@ __all__ = [
     "ShapingCap",
     "TrafficSource",
     "build_states",
+    "os_version_of",
     "stable_seed",
     "system_description",
 ]

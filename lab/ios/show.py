@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 from lab.ios.config import IosConfig, PolicyClass, class_subnets
+from lab.ios.identities import hardware, identity, media_type, speed_text
 from lab.ios.names import short_name
 from lab.state import Counters, DeviceState, InterfaceState, LldpNeighbor
 
@@ -46,51 +47,97 @@ def dotted_mac(mac: str) -> str:
 
 
 def show_version(state: DeviceState) -> str:
+    """``show version`` of the device's model (:mod:`lab.ios.identities`): IOS-XE's layout on
+    Catalyst 9000/3850, classic IOS's on 2960-X/3750-E."""
+    ident = identity(state.model)
     t_boot = datetime.fromtimestamp(state.boot_time_s, tz=UTC).astimezone(WITA)
-    image = "C3750E-UNIVERSALK9-M"
     n_ge = sum(1 for i in state.interfaces if i.startswith("Gi"))
-    return (
-        f"Cisco IOS Software, C3750E Software ({image}), Version {state.os_version}, "
-        "RELEASE SOFTWARE (fc2)\n"
-        "Technical Support: http://www.cisco.com/techsupport\n"
-        "Copyright (c) 1986-2020 by Cisco Systems, Inc.\n"
-        "Compiled Fri 13-Nov-20 03:44 by prod_rel_team\n"
-        "\n"
-        "ROM: Bootstrap program is C3750E boot loader\n"
-        "BOOTLDR: C3750E Boot Loader (C3750X-HBOOT-M) Version 15.2(3r)E, RELEASE SOFTWARE (fc1)\n"
-        "\n"
-        f"{state.hostname} uptime is {uptime_text(state.uptime_s())}\n"
-        "System returned to ROM by power-on\n"
-        f"System restarted at {t_boot:%H:%M:%S} WITA {t_boot:%a %b} {t_boot.day} {t_boot.year}\n"
-        'System image file is "flash:/c3750e-universalk9-mz.152-7.E8.bin"\n'
-        "\n"
-        "\n"
-        "This product contains cryptographic features and is subject to United\n"
-        "States and local country laws governing import, export, transfer and\n"
-        "use.\n"
-        "\n"
-        f"cisco {state.model} (PowerPC405) processor (revision W0) with 262144K bytes of memory.\n"
-        f"Processor board ID {state.serial}\n"
-        "Last reset from power-on\n"
-        "1 Virtual Ethernet interface\n"
-        f"{n_ge} Gigabit Ethernet interfaces\n"
-        "The password-recovery mechanism is enabled.\n"
-        "\n"
-        "512K bytes of flash-simulated non-volatile configuration memory.\n"
-        f"Base ethernet MAC Address       : {state.base_mac.upper()}\n"
-        "Motherboard assembly number     : 73-11473-06\n"
-        f"Motherboard serial number       : {state.serial}\n"
-        f"Model number                    : {state.model}\n"
-        f"System serial number            : {state.serial}\n"
-        "\n"
-        "\n"
-        "Switch Ports Model                     SW Version            SW Image\n"
-        "------ ----- -----                     ----------            ----------\n"
-        f"*    1 {len(state.interfaces):<5} {state.model:<25} {state.os_version:<21} {image}\n"
-        "\n"
-        "\n"
-        "Configuration register is 0xF\n"
-    )
+    n_te = sum(1 for i in state.interfaces if i.startswith("Te"))
+    head = [f"Cisco IOS XE Software, Version {ident.xe_version}"] if ident.xe else []
+    head += [
+        ident.banner_line(),
+        "Technical Support: http://www.cisco.com/techsupport",
+        "Copyright (c) 1986-2023 by Cisco Systems, Inc.",
+        ident.compiled,
+        "",
+    ]
+    if ident.xe:
+        head += [
+            "",
+            "Cisco IOS-XE software, Copyright (c) 2005-2023 by cisco Systems, Inc.",
+            "All rights reserved.  Certain components of Cisco IOS-XE software are",
+            'licensed under the GNU General Public License ("GPL") Version 2.0.',
+            "",
+            "",
+        ]
+    uptime = uptime_text(state.uptime_s())
+    restarted = f"{t_boot:%H:%M:%S} WITA {t_boot:%a %b} {t_boot.day} {t_boot.year}"
+    body = [
+        f"ROM: {ident.rom}",
+        f"BOOTLDR: {ident.bootldr}",
+        "",
+        f"{state.hostname} uptime is {uptime}",
+    ]
+    if ident.xe:
+        body.append(f"Uptime for this control processor is {uptime}")
+    body += [
+        "System returned to ROM by power-on",
+        f"System restarted at {restarted}",
+        f'System image file is "{ident.image_file}"',
+        "Last reload reason: power-on",
+        "",
+        "",
+        "This product contains cryptographic features and is subject to United",
+        "States and local country laws governing import, export, transfer and",
+        "use.",
+        "",
+        f"cisco {state.model} ({ident.processor}) processor (revision B0) with {ident.memory}",
+        f"Processor board ID {state.serial}",
+        "Last reset from power-on",
+        f"{2 if ident.xe else 1} Virtual Ethernet interface{'s' if ident.xe else ''}",
+    ]
+    if n_ge:
+        body.append(f"{n_ge} Gigabit Ethernet interfaces")
+    if n_te:
+        body.append(f"{n_te} Ten Gigabit Ethernet interfaces")
+    mac = state.base_mac.lower() if ident.xe else state.base_mac.upper()
+    body += [
+        "The password-recovery mechanism is enabled.",
+        "",
+        "2048K bytes of non-volatile configuration memory."
+        if ident.xe
+        else "512K bytes of flash-simulated non-volatile configuration memory.",
+        "",
+        f"Base Ethernet MAC Address          : {mac}",
+        f"Motherboard Assembly Number        : {ident.assembly}",
+        f"Motherboard Serial Number          : {state.serial}",
+        "Model Revision Number              : B0",
+        f"Model Number                       : {state.model}",
+        f"System Serial Number               : {state.serial}",
+        "",
+        "",
+    ]
+    version = ident.xe_version or ident.version
+    if ident.xe:
+        body += [
+            "Switch Ports Model              SW Version        SW Image              Mode   ",
+            "------ ----- -----              ----------        ----------            ----   ",
+            f"*    1 {len(state.interfaces):<5} {state.model:<18} {version:<17} "
+            f"{ident.sw_image:<21} INSTALL",
+        ]
+    else:
+        body += [
+            "Switch Ports Model                     SW Version            SW Image",
+            "------ ----- -----                     ----------            ----------",
+            f"*    1 {len(state.interfaces):<5} {state.model:<25} {version:<21} {ident.sw_image}",
+        ]
+    body += [
+        "",
+        "",
+        "Configuration register is 0x102" if ident.xe else "Configuration register is 0xF",
+        "",
+    ]
+    return "\n".join(head + body)
 
 
 def show_hosts(state: DeviceState) -> str:
@@ -111,7 +158,7 @@ def _status(iface: InterfaceState) -> tuple[str, str]:
     return ("up", "up") if iface.oper_up else ("down", "down")
 
 
-def _one_interface(iface: InterfaceState, c: Counters) -> str:
+def _one_interface(model: str, iface: InterfaceState, c: Counters) -> str:
     link, proto = _status(iface)
     mac = dotted_mac(iface.mac)
     speed = int(iface.speed_mbps)
@@ -121,7 +168,7 @@ def _one_interface(iface: InterfaceState, c: Counters) -> str:
         f"{iface.name} is {link}, line protocol is {proto} (connected)"
         if proto == "up"
         else f"{iface.name} is {link}, line protocol is {proto} (notconnect)",
-        f"  Hardware is Gigabit Ethernet, address is {mac} (bia {mac})",
+        f"  Hardware is {hardware(iface.name)}, address is {mac} (bia {mac})",
     ]
     if iface.description:
         lines.append(f"  Description: {iface.description}")
@@ -134,7 +181,7 @@ def _one_interface(iface: InterfaceState, c: Counters) -> str:
         f"     reliability 255/255, txload {load_out}/255, rxload {load_in}/255",
         "  Encapsulation ARPA, loopback not set",
         "  Keepalive set (10 sec)",
-        f"  Full-duplex, {speed}Mb/s, media type is 10/100/1000BaseTX",
+        f"  Full-duplex, {speed_text(speed)}, media type is {media_type(model, iface.name)}",
         "  input flow-control is off, output flow-control is unsupported",
         "  ARP type: ARPA, ARP Timeout 04:00:00",
         "  Last input 00:00:00, output 00:00:01, output hang never",
@@ -163,7 +210,7 @@ def _one_interface(iface: InterfaceState, c: Counters) -> str:
 def show_interfaces(state: DeviceState, only: str | None = None) -> str:
     state.sync()
     return "".join(
-        _one_interface(i, i.counters())
+        _one_interface(state.model, i, i.counters())
         for i in state.interfaces.values()
         if only is None or i.name == only
     )

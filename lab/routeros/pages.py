@@ -6,13 +6,13 @@ the collectors rely on accept; everything else follows RouterOS 7 output.
 
 from __future__ import annotations
 
-import re
 import time
 
+from lab.routeros.identities import identity
 from lab.routeros.render import column_table, item_lines, key_value_page, stats_table
 from lab.routeros.units import format_duration, group_thousands
 from lab.routeros.words import quote
-from lab.state import DeviceState, InterfaceState
+from lab.state import DeviceState, InterfaceState, LldpNeighbor
 
 WITA_OFFSET_S = 8 * 3600
 STATS_COLUMNS = [
@@ -46,9 +46,10 @@ def interface_type(name: str) -> str:
 
 
 def resource(state: DeviceState) -> str:
+    """``/system resource print`` of the device's board (:mod:`lab.routeros.identities`)."""
+    ident = identity(state.model)
     build_date, build_time = ros_datetime(state.boot_time_s - 40 * 86400)
-    arm = state.model.startswith(("CCR2", "RB5009", "hAP ax", "L009"))
-    total_mib = 4096.0 if state.model.startswith("CCR") else 256.0
+    total_mib = float(ident.memory_mib)
     load = int(2 + 10 * state.rng.random())
     rows = [
         ("uptime", format_duration(state.uptime_s())),
@@ -57,31 +58,32 @@ def resource(state: DeviceState) -> str:
         ("factory-software", "7.1"),
         ("free-memory", f"{total_mib * 0.82:.1f}MiB"),
         ("total-memory", f"{total_mib:.1f}MiB"),
-        ("cpu", "ARM64" if arm else "MIPS 24Kc V7.4"),
-        ("cpu-count", "4" if arm else "1"),
-        ("cpu-frequency", "1700MHz" if arm else "650MHz"),
+        ("cpu", ident.cpu),
+        ("cpu-count", str(ident.cpu_count)),
+        ("cpu-frequency", f"{ident.cpu_mhz}MHz"),
         ("cpu-load", f"{load}%"),
-        ("free-hdd-space", "88.8MiB"),
-        ("total-hdd-space", "128.0MiB"),
+        ("free-hdd-space", f"{ident.hdd_mib * 0.7:.1f}MiB"),
+        ("total-hdd-space", f"{float(ident.hdd_mib):.1f}MiB"),
         ("write-sect-since-reboot", str(int(state.uptime_s() // 600))),
         ("write-sect-total", str(int(state.uptime_s() // 60) + 18342)),
         ("bad-blocks", "0%"),
-        ("architecture-name", "arm64" if arm else "mipsbe"),
-        ("board-name", state.model),
+        ("architecture-name", ident.architecture),
+        ("board-name", ident.board_name),
         ("platform", "MikroTik"),
     ]
     return key_value_page(rows)
 
 
 def routerboard(state: DeviceState) -> str:
+    ident = identity(state.model)
     return key_value_page(
         [
             ("routerboard", "yes"),
-            ("board-name", state.model),
-            ("model", state.model),
+            ("board-name", ident.board_name),
+            ("model", ident.model_code),
             ("revision", "r2"),
             ("serial-number", state.serial),
-            ("firmware-type", "al2"),
+            ("firmware-type", "al2" if ident.architecture.startswith("arm") else "qca9550L"),
             ("factory-firmware", "7.1"),
             ("current-firmware", state.os_version),
             ("upgrade-firmware", state.os_version),
@@ -241,17 +243,10 @@ def neighbors(state: DeviceState, *, detail: bool, width: int) -> str:
             rows,
         ).split("\n", 1)[1]
     lines: list[str] = []
-    uptime = format_duration(state.uptime_s())
     for n, nb in enumerate(entries):
         platform = PLATFORM_NAMES.get(nb.platform, nb.platform or "unknown")
-        version = nb.system_description
-        model_match = re.search(r"Software, (\S+) Software|(\S+)$", nb.system_description)
-        board = next((g for g in model_match.groups() if g), platform) if model_match else platform
-        if nb.platform == "mikrotik_routeros":
-            release, _, model = nb.system_description.removeprefix("MikroTik RouterOS ").partition(
-                ") "
-            )
-            version, board = release + ")", model.replace(" ", "")
+        version, board = neighbor_version_board(nb)
+        uptime = format_duration(nb.remote.uptime_s()) if nb.remote is not None else "0s"
         pairs = [
             f"interface={nb.local_interface}",
             f"address={nb.mgmt_address}",
@@ -274,3 +269,14 @@ def neighbors(state: DeviceState, *, detail: bool, width: int) -> str:
         lines.extend(item_lines(n, len(str(len(entries) - 1)), "", "", pairs, width))
         lines.append("")
     return "\n".join(lines)
+
+
+def neighbor_version_board(nb: LldpNeighbor) -> tuple[str, str]:
+    """(``version``, ``board``) RouterOS shows for a neighbour: a MikroTik's own version and
+    board name (spaces kept: ``hEX S``), a Cisco's IOS version and model."""
+    remote = nb.remote
+    if remote is None:
+        return nb.system_description, nb.platform or "unknown"
+    if remote.platform == "mikrotik_routeros":
+        return f"{remote.os_version} (stable)", identity(remote.model).board_name
+    return remote.os_version, remote.model

@@ -412,7 +412,7 @@ def _serial(platform: str, rng: random.Random) -> str:
 def os_version_of(platform: str, model: str) -> str:
     """The software version a ``platform`` device of ``model`` runs (its identity table)."""
     if platform == "cisco_ios":
-        from lab.ios.identities import identity
+        from lab.identities.cisco_ios import identity
 
         return identity(model).version
     return DEFAULT_OS_VERSION.get(platform, "1.0")
@@ -423,11 +423,11 @@ def system_description(platform: str, model: str, os_version: str) -> str:
     Software`` line of its ``show version``, RouterOS' ``MikroTik RouterOS 7.14.3 (stable)
     hEX S``)."""
     if platform == "cisco_ios":
-        from lab.ios.identities import identity as ios_identity
+        from lab.identities.cisco_ios import identity as ios_identity
 
         return ios_identity(model).banner_line()
     if platform == "mikrotik_routeros":
-        from lab.routeros.identities import identity as ros_identity
+        from lab.identities.routeros import identity as ros_identity
 
         return f"MikroTik RouterOS {os_version} (stable) {ros_identity(model).board_name}"
     return f"Debian GNU/Linux 12 (bookworm) Linux {os_version} #1 SMP x86_64"

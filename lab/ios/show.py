@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
+from lab.identities.cisco_ios import hardware, identity, media_type, speed_text
 from lab.ios.config import IosConfig, PolicyClass, class_subnets
-from lab.ios.identities import hardware, identity, media_type, speed_text
 from lab.ios.names import short_name
 from lab.state import Counters, DeviceState, InterfaceState, LldpNeighbor
 
@@ -47,7 +47,7 @@ def dotted_mac(mac: str) -> str:
 
 
 def show_version(state: DeviceState) -> str:
-    """``show version`` of the device's model (:mod:`lab.ios.identities`): IOS-XE's layout on
+    """``show version`` of the device's model (:mod:`lab.identities.cisco_ios`): IOS-XE's layout on
     Catalyst 9000/3850, classic IOS's on 2960-X/3750-E."""
     ident = identity(state.model)
     t_boot = datetime.fromtimestamp(state.boot_time_s, tz=UTC).astimezone(WITA)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from lab.routeros.identities import identity
+from lab.identities.routeros import identity
 from lab.routeros.render import column_table, item_lines, key_value_page, stats_table
 from lab.routeros.units import format_duration, group_thousands
 from lab.routeros.words import quote
@@ -46,7 +46,7 @@ def interface_type(name: str) -> str:
 
 
 def resource(state: DeviceState) -> str:
-    """``/system resource print`` of the device's board (:mod:`lab.routeros.identities`)."""
+    """``/system resource print`` of the device's board (:mod:`lab.identities.routeros`)."""
     ident = identity(state.model)
     build_date, build_time = ros_datetime(state.boot_time_s - 40 * 86400)
     total_mib = float(ident.memory_mib)

@@ -9,9 +9,9 @@ import pytest
 from napalm.ios.ios import IOSDriver
 from ntc_templates.parse import parse_output
 
-from lab.ios.identities import identity as ios_identity
+from lab.identities.cisco_ios import identity as ios_identity
+from lab.identities.routeros import identity as ros_identity
 from lab.ios.personality import IosPersonality
-from lab.routeros.identities import identity as ros_identity
 from lab.routeros.personality import RouterOsPersonality
 from lab.state import DeviceState, build_states
 from netops.inventory.loader import load_inventory
@@ -80,10 +80,7 @@ def test_napalm_facts_and_lldp_description_agree_with_show_version(
     assert "TenGigabitEthernet1/1/1" in facts["interface_list"]
     # What a neighbour learns over LLDP about dist-ring1 is its own software line.
     seen = [
-        nb
-        for s in states.values()
-        for nb in s.lldp_neighbors()
-        if nb.system_name == "dist-ring1"
+        nb for s in states.values() for nb in s.lldp_neighbors() if nb.system_name == "dist-ring1"
     ]
     assert seen and {nb.system_description for nb in seen} == {ident.banner_line()}
 

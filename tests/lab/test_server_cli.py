@@ -123,6 +123,4 @@ def test_lab_down_up_then_poll_once_still_works_with_the_same_host_keys(
     assert keys_seen[0] == keys_seen[1]
     kept = sorted(p.name for p in (site / ".netops" / "lab-host-keys").iterdir())
     assert kept == ["core1.key", "dist1.key", "ptp-utara.key", "rsud-gw.key"]
-    assert all(
-        (site / ".netops" / "lab-host-keys" / k).stat().st_mode & 0o077 == 0 for k in kept
-    )
+    assert all((site / ".netops" / "lab-host-keys" / k).stat().st_mode & 0o077 == 0 for k in kept)

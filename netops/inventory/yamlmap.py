@@ -265,7 +265,9 @@ def parse_yaml_with_lines(text: str, name: str) -> tuple[Any, LineMap]:
     except yaml.YAMLError as exc:
         raise InventoryError([Problem(name, 0, "", f"YAML error: {exc}")]) from None
     except RecursionError:
-        raise InventoryError([Problem(name, 0, "", "YAML nesting too deep")]) from None
+        # The pure-Python reader knows where it stopped: the nesting is too deep by that line.
+        line = getattr(loader, "line", -1) + 1
+        raise InventoryError([Problem(name, line, "", "YAML nesting too deep")]) from None
     finally:
         loader.dispose()
     return data, LineMap(lines)

@@ -179,7 +179,8 @@ def _assert_clean(exc: InventoryError, name: str) -> None:
     assert exc.problems, "an InventoryError must say what is wrong"
     for problem in exc.problems:
         assert problem.file == name
-        assert problem.line >= 0
+        assert problem.line >= 1, f"no line in {problem}"
+        assert str(problem).startswith(f"{name}:{problem.line}")
         assert problem.message
         assert str(problem).startswith(name)
 
@@ -208,24 +209,69 @@ def test_loader_survives_arbitrary_text(text: str) -> None:
         assert again == loaded.inventory and again.region
 
 
+def _laughs(levels: int, width: int) -> str:
+    """A 'billion laughs': ``levels`` anchors, each a list of ``width`` aliases of the one before;
+    ``width ** levels`` nodes if followed naively (10 levels of 10: 10^10)."""
+    text = "a0: &a0 [" + ", ".join(["x"] * width) + "]\n"
+    for i in range(1, levels):
+        text += f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * width) + "]\n"
+    return text
+
+
+def _line_of(fragment: str) -> int:
+    return MINI_TEXT[: MINI_TEXT.index(fragment)].count("\n") + 1
+
+
+def _laughs_in_subnets(levels: int, width: int) -> str:
+    """The mini inventory with the first agency's subnets replaced by a flow-style alias chain."""
+    chain = ["&a0 [" + ", ".join(["10.10.1.0/24"] * width) + "]"]
+    for i in range(1, levels):
+        chain.append(f"&a{i} [" + ", ".join([f"*a{i - 1}"] * width) + "]")
+    return MINI_TEXT.replace("subnets: [10.10.1.0/24]", "subnets: [" + ", ".join(chain) + "]", 1)
+
+
 @pytest.mark.parametrize(
-    "text",
+    ("text", "line", "message"),
     [
-        "[" * 100_000,
-        "a: " + "{b: " * 20_000 + "1" + "}" * 20_000,
-        "- " * 30_000 + "x",
-        # Billion laughs: 10 levels of 10 aliases, 10^10 nodes if followed naively.
-        "a0: &a0 ["
-        + ", ".join(["x"] * 10)
-        + "]\n"
-        + "".join(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]\n" for i in range(1, 10)),
+        ("[" * 100_000, 1, "nesting too deep"),
+        ("a: " + "{b: " * 20_000 + "1" + "}" * 20_000, 1, "nesting too deep"),
+        ("- " * 30_000 + "x", 1, "nesting too deep"),
+        # 10 levels of 10 aliases: refused by the alias bound while composing, long before
+        # 10^10 nodes; the line is the first alias past the bound (a4 is 10^5 nodes).
+        (_laughs(10, 10), 5, "aliases expand to more than 100,000 nodes"),
+        # the same chain inside a valid inventory, as an agency's subnets (a key the schema knows)
+        (_laughs_in_subnets(10, 10), _line_of("subnets: [10.10.1.0/24]"), "aliases expand"),
     ],
-    ids=["deep-flow-list", "deep-flow-mapping", "deep-block-list", "billion-laughs"],
+    ids=[
+        "deep-flow-list",
+        "deep-flow-mapping",
+        "deep-block-list",
+        "billion-laughs",
+        "billion-laughs-in-valid-inventory",
+    ],
 )
-def test_pathological_yaml_is_an_inventory_error(text: str) -> None:
+def test_pathological_yaml_is_refused_by_its_bound_naming_file_and_line(
+    text: str, line: int | None, message: str
+) -> None:
     with pytest.raises(InventoryError) as info:
         load_inventory_text(text, "inventory.yaml")
     _assert_clean(info.value, "inventory.yaml")
+    (problem,) = info.value.problems
+    assert message in problem.message
+    if line is not None:
+        assert problem.line == line
+
+
+def test_aliases_within_the_bound_load_as_their_values() -> None:
+    text = MINI_TEXT.replace(
+        "subnets: [10.10.1.0/24]\n    quota: {", "subnets: [10.10.1.0/24]\n    quota: &q {", 1
+    )
+    rsud_quota = text.index("quota: {", text.index("code: rsud"))
+    text = text[:rsud_quota] + "quota: *q\n" + text[text.index("\n", rsud_quota) + 1 :]
+    loaded = load_inventory_text(text, "inventory.yaml")
+    by_code = {a.code: a for a in loaded.inventory.agencies}
+    assert by_code["rsud"].quota == by_code["diskominfo"].quota
+    assert by_code["rsud"].quota.guaranteed_down_mbps == 50
 
 
 def _dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:

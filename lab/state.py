@@ -349,6 +349,12 @@ class DeviceState:
                 out.append(nb)
         return out
 
+    def link_peer(self, interface: str) -> DeviceState | None:
+        """The lab device at the far end of the inventory link on ``interface`` (None if the
+        port has no link to a lab device); independent of the port's state and of faults."""
+        nb = self._peers_lldp.get(interface)
+        return nb.remote if nb is not None else None
+
     # -- lifecycle -------------------------------------------------------------------------
     def reboot(self) -> None:
         """Simulated reload: uptime and every counter start again from zero."""

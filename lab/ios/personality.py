@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from lab.ios import show, show_ip
+from lab.ios import show, show_ip, show_system, show_tables
 from lab.ios.config import IosConfig, render_running, shaping_caps
 from lab.ios.configure import ConfigModes, InvalidAt
 from lab.ios.modes import KEYWORDS, MODE_SUFFIX, SHOW_DECOYS, Ambiguous, ambiguous, resolve
@@ -40,6 +40,9 @@ class IosPersonality(ConfigModes, Personality):
             n: (i.description, i.admin_up) for n, i in state.interfaces.items()
         }
         self.last_change = show.clock_text(state)
+        # (epoch s, message) of configuration events, for ``show logging``.
+        self.log_events: list[tuple[float, str]] = []
+        st = self.state
         self._show: list[tuple[tuple[str, ...], ShowHandler, bool]] = [
             (("version",), lambda a, s: show.show_version(self.state), False),
             (("clock",), lambda a, s: show.show_clock(self.state), False),
@@ -54,6 +57,24 @@ class IosPersonality(ConfigModes, Personality):
             (("policy-map", "interface"), self._sh_policy_interface, True),
             (("policy-map",), lambda a, s: show.show_policy_map(self.config, _opt(a)), True),
             (("class-map",), lambda a, s: show.show_class_map(self.config, _opt(a)), True),
+            (("inventory",), _plain(lambda: show_system.show_inventory(st)), False),
+            (("cdp", "neighbors"), self._sh_cdp, False),
+            (("ip", "route"), _plain(lambda: show_tables.show_ip_route(st)), False),
+            (("ip", "arp"), _plain(lambda: show_tables.show_ip_arp(st)), False),
+            (("arp",), _plain(lambda: show_tables.show_ip_arp(st)), False),
+            (
+                ("mac", "address-table"),
+                _plain(lambda: show_tables.show_mac_address_table(st)),
+                False,
+            ),
+            (("vlan",), self._sh_vlan, False),
+            (
+                ("interfaces", "status"),
+                _plain(lambda: show_tables.show_interfaces_status(st)),
+                False,
+            ),
+            (("logging",), _plain(lambda: show_system.show_logging(st, self.log_events)), False),
+            (("environment",), self._sh_environment, False),
         ]
 
     # -- contract ------------------------------------------------------------------------
@@ -226,6 +247,25 @@ class IosPersonality(ConfigModes, Personality):
         name = resolve_interface(" ".join(args), list(self.state.interfaces))
         return None if name is None else show_ip.show_ip_interface(self.state, name)
 
+    def _sh_cdp(self, args: list[str], s: SessionContext) -> str | None:
+        if not args:
+            return show_system.show_cdp_neighbors(self.state)
+        if len(args) == 1 and keyword_match(args[0], "detail", 3):
+            return show_system.show_cdp_neighbors_detail(self.state)
+        return None
+
+    def _sh_vlan(self, args: list[str], s: SessionContext) -> str | None:
+        if not args or (len(args) == 1 and keyword_match(args[0], "brief", 1)):
+            return show_tables.show_vlan_brief(self.state)
+        return None
+
+    def _sh_environment(self, args: list[str], s: SessionContext) -> str | None:
+        if not args or (len(args) == 1 and keyword_match(args[0], "all", 1)):
+            return show_system.show_environment(self.state)
+        if len(args) == 1 and keyword_match(args[0], "temperature", 1):
+            return show_system.show_environment_temperature(self.state)
+        return None
+
     def _sh_acl(self, args: list[str], s: SessionContext) -> str | None:
         return show.show_ip_access_lists(self.config, _opt(args))
 
@@ -299,11 +339,19 @@ class IosPersonality(ConfigModes, Personality):
 
     def _changed(self) -> None:
         self.last_change = show.clock_text(self.state)
+        self.log_events.append(
+            (self.state.now_s(), "%SYS-5-CONFIG_I: Configured from console by vty0 (127.0.0.1)")
+        )
         self.state.config_changed()
 
 
 def _raise(index: int) -> str:
     raise InvalidAt(index)
+
+
+def _plain(render: Callable[[], str]) -> ShowHandler:
+    """A handler for a show command that takes no arguments."""
+    return lambda args, s: None if args else render()
 
 
 def _opt(args: list[str]) -> str | None:

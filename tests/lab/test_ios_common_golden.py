@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 from ntc_templates.parse import parse_output
 
+from lab.identities.cisco_ios import media_type
 from lab.ios.personality import IosPersonality
 from lab.personality import SessionContext
-from lab.state import DeviceState, build_states
+from lab.state import DeviceState, InterfaceState, build_states
 from netops.inventory.loader import load_inventory
 from tests.helpers import SAMPLE, golden_folders_match, parsed_real_and_simulated
 
@@ -38,6 +39,40 @@ def _n_interfaces(st: DeviceState) -> int:
     return len(st.interfaces)
 
 
+def _addressed_up(st: DeviceState) -> list[InterfaceState]:
+    return [i for i in st.interfaces.values() if i.oper_up and i.ipv4 is not None]
+
+
+def _arp_rows(st: DeviceState) -> int:
+    # own address + the far end of every up link
+    return sum(1 + (i.peer is not None and i.peer.ipv4 is not None) for i in _addressed_up(st))
+
+
+def _route_rows(st: DeviceState) -> int:
+    # default route + connected and local per addressed up port
+    return 1 + 2 * len(_addressed_up(st))
+
+
+def _cdp_rows(st: DeviceState) -> int:
+    peers = [st.link_peer(n) for n, i in st.interfaces.items() if i.oper_up]
+    return sum(p is not None and p.platform in ("cisco_ios", "mikrotik_routeros") for p in peers)
+
+
+def _inventory_rows(st: DeviceState) -> int:
+    # chassis, power supply, one optic per linked SFP/SFP+ port
+    optics = [
+        n
+        for n, i in st.interfaces.items()
+        if i.peer is not None and "SFP" in media_type(st.model, n)
+    ]
+    return 2 + len(optics)
+
+
+def _logging_rows(st: DeviceState) -> int:
+    # restart, link and line protocol up per port after boot, one event per port down now
+    return 1 + 2 * len(st.interfaces) + sum(not i.oper_up for i in st.interfaces.values())
+
+
 CASES: dict[str, Case] = {
     "show_ip_interface_brief": Case("show ip interface brief", "dist-ring1", _n_interfaces),
     "show_ip_interface": Case(
@@ -45,6 +80,25 @@ CASES: dict[str, Case] = {
         "dist-ring1",
         _n_interfaces,
         frozenset({"vrf", "ip_helper", "outgoing_acl", "inbound_acl"}),
+    ),
+    "show_inventory": Case("show inventory", "dist-ring1", _inventory_rows),
+    "show_cdp_neighbors": Case("show cdp neighbors", "dist-ring1", _cdp_rows),
+    "show_cdp_neighbors_detail": Case("show cdp neighbors detail", "dist-ring1", _cdp_rows),
+    # Connected, local and static routes carry no route type (E2, IA...) or age.
+    "show_ip_route": Case(
+        "show ip route", "acc-kominfo", _route_rows, frozenset({"type", "uptime"})
+    ),
+    "show_ip_arp": Case("show ip arp", "dist-ring1", _arp_rows),
+    "show_arp": Case("show arp", "dist-ring1", _arp_rows),
+    "show_mac_address-table": Case("show mac address-table", "acc-setda", lambda st: 4),
+    # Every lab port is routed (no switchport), so no VLAN lists a port.
+    "show_vlan_brief": Case(
+        "show vlan brief", "acc-setda", lambda st: 5, frozenset({"interfaces"})
+    ),
+    "show_interfaces_status": Case("show interfaces status", "acc-kominfo", _n_interfaces),
+    "show_logging": Case("show logging", "dist-ring3", _logging_rows),
+    "show_environment_temperature": Case(
+        "show environment temperature", "dist-ring1", lambda st: 1
     ),
 }
 
